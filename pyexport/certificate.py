@@ -1,0 +1,249 @@
+"""Certificates: versioned JSON documents that carry a model, a claim, a strategy and a trace.
+
+Layout (docs/certificate.md; JSON Schema in pyexport/schema/certificate.schema.json):
+
+    schema    {"name": "pyexport.certificate", "version": 1}
+    model     name, config, sha256 of the exact weights, the weights themselves
+    claim     quantity, relation, bound ("p/q", exact), bound_float (informational)
+    strategy  name and parameters (grid_bits)
+    trace     length and named arrays (what the proof needs beyond the weights)
+    metrics   trace length, FLOPs, wall time, ...; not covered by the content hash
+
+Arrays are {"dtype", "shape", "data"} with `data` the base64 of little-endian bytes: float32
+weights (each the exact dyadic rational its bits denote), int64 trace numerators (over
+2^grid_bits) and indices, and packed bits for verdicts. Files are written atomically (temporary
+file, then rename) and named by the SHA-256 of their content without `metrics`.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import json
+import os
+import re
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from pyexport.model import WEIGHT_KEYS, Model, ModelConfig
+
+SCHEMA_NAME = "pyexport.certificate"
+SCHEMA_VERSION = 1
+CONTENT_DIGEST_DOMAIN = b"pyexport/certificate/v1\0"
+MAX_FILE_BYTES = 1 << 31  # 2 GiB, compressed or not
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+RATIONAL_PATTERN = re.compile(r"^-?[0-9]{1,100000}/[1-9][0-9]{0,100000}$")
+DTYPES = {"float32": "<f4", "int64": "<i8", "bits": "u1"}
+SCHEMA_PATH = Path(__file__).parent / "schema" / "certificate.schema.json"
+
+
+class CertificateError(ValueError):
+    """The file is not a usable certificate: unreadable, malformed, too large, unknown schema."""
+
+
+def encode_array(a: np.ndarray) -> dict:
+    """The JSON form of an array; booleans are packed 8 to a byte."""
+    if a.dtype == bool:
+        return {"dtype": "bits", "shape": list(a.shape),
+                "data": base64.b64encode(np.packbits(a.ravel()).tobytes()).decode()}
+    dtype = {np.dtype("float32"): "float32", np.dtype("int64"): "int64"}[a.dtype]
+    raw = np.ascontiguousarray(a, dtype=DTYPES[dtype]).tobytes()
+    return {"dtype": dtype, "shape": list(a.shape), "data": base64.b64encode(raw).decode()}
+
+
+def decode_array(obj: dict, where: str) -> np.ndarray:
+    """Decode an array, refusing wrong sizes before allocating anything large."""
+    try:
+        dtype, shape, data = obj["dtype"], obj["shape"], obj["data"]
+    except (KeyError, TypeError) as exc:
+        raise CertificateError(f"{where}: not an array object") from exc
+    if dtype not in DTYPES or not isinstance(shape, list) or not isinstance(data, str):
+        raise CertificateError(f"{where}: bad dtype, shape or data")
+    if not all(isinstance(s, int) and 0 <= s < 1 << 40 for s in shape):
+        raise CertificateError(f"{where}: bad shape {shape}")
+    count = int(np.prod(shape, dtype=object))
+    nbytes = -(-count // 8) if dtype == "bits" else count * np.dtype(DTYPES[dtype]).itemsize
+    if len(data) != 4 * (-(-nbytes // 3)):
+        raise CertificateError(f"{where}: data length does not match shape {shape}")
+    try:
+        raw = base64.b64decode(data, validate=True)
+    except ValueError as exc:
+        raise CertificateError(f"{where}: invalid base64") from exc
+    if len(raw) != nbytes:
+        raise CertificateError(f"{where}: data length does not match shape {shape}")
+    if dtype == "bits":
+        bits = np.unpackbits(np.frombuffer(raw, dtype=np.uint8))[:count]
+        return bits.astype(bool).reshape(shape)
+    return np.frombuffer(raw, dtype=DTYPES[dtype]).astype(DTYPES[dtype][1:]).reshape(shape)
+
+
+def parse_rational(text: str, where: str) -> Fraction:
+    if not isinstance(text, str) or not RATIONAL_PATTERN.match(text):
+        raise CertificateError(f"{where}: not an exact rational 'p/q': {str(text)[:40]!r}")
+    return Fraction(text)
+
+
+def rational_str(x: Fraction) -> str:
+    return f"{x.numerator}/{x.denominator}"
+
+
+def build(model: Model, proof, grid_bits: int) -> dict:
+    """The certificate document of a proof about a model."""
+    return {
+        "schema": {"name": SCHEMA_NAME, "version": SCHEMA_VERSION},
+        "model": {
+            "name": model.config.name,
+            "config": model.config.to_json(),
+            "sha256": model.sha256,
+            "weights": {k: encode_array(v) for k, v in model.state_dict.items()},
+        },
+        "claim": {
+            "quantity": proof.quantity,
+            "relation": proof.relation,
+            "bound": rational_str(proof.bound),
+            "bound_float": float(proof.bound),
+        },
+        "strategy": {"name": proof.strategy, "parameters": {"grid_bits": grid_bits}},
+        "trace": {
+            "length": int(proof.trace_length),
+            "arrays": {k: encode_array(v) for k, v in sorted(proof.trace.items())},
+        },
+        "metrics": dict(proof.metrics),
+    }
+
+
+def content_sha256(doc: dict) -> str:
+    """Digest of the canonical JSON of everything but `metrics` (which verification updates)."""
+    body = {k: v for k, v in doc.items() if k != "metrics"}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+    return hashlib.sha256(CONTENT_DIGEST_DOMAIN + canonical).hexdigest()
+
+
+def default_filename(doc: dict) -> str:
+    """`<model>.<strategy>.<quantity>.<first 16 hex digits of the content hash>.json`."""
+    return "{}.{}.{}.{}.json".format(
+        doc["model"]["name"], doc["strategy"]["name"], doc["claim"]["quantity"],
+        content_sha256(doc)[:16],
+    )
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder and an atomic rename (gzip for .gz)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    data = text.encode()
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(gzip.compress(data, mtime=0) if path.suffix == ".gz" else data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def dumps(doc: dict) -> str:
+    return json.dumps(doc, sort_keys=True, indent=1) + "\n"
+
+
+def write(doc: dict, path: Path) -> Path:
+    atomic_write_text(path, dumps(doc))
+    return path
+
+
+def read(path: str | os.PathLike) -> dict:
+    """Load and validate the structure of a certificate (not its mathematics: see checker)."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise CertificateError(f"{path}: {size} bytes is over the {MAX_FILE_BYTES} limit")
+        raw = path.read_bytes()
+        if raw[:2] == b"\x1f\x8b":
+            with gzip.open(path, "rb") as fh:
+                raw = fh.read(MAX_FILE_BYTES + 1)
+            if len(raw) > MAX_FILE_BYTES:
+                raise CertificateError(f"{path}: decompresses to over {MAX_FILE_BYTES} bytes")
+        doc = json.loads(raw)
+    except OSError as exc:
+        raise CertificateError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except (ValueError, EOFError) as exc:
+        raise CertificateError(f"{path}: not valid JSON: {exc}") from exc
+    validate_structure(doc)
+    return doc
+
+
+def validate_structure(doc) -> None:
+    """JSON-Schema validation plus the rules a schema cannot say (names, rationals, shapes)."""
+    import jsonschema
+
+    if not isinstance(doc, dict) or not isinstance(doc.get("schema"), dict):
+        raise CertificateError("not a certificate: no `schema` object")
+    name, version = doc["schema"].get("name"), doc["schema"].get("version")
+    if name != SCHEMA_NAME or version != SCHEMA_VERSION:
+        raise CertificateError(
+            f"unknown schema {name!r} version {version!r} (this reader knows "
+            f"{SCHEMA_NAME} version {SCHEMA_VERSION})"
+        )
+    schema = json.loads(SCHEMA_PATH.read_text())
+    try:
+        jsonschema.validate(doc, schema)
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "(root)"
+        raise CertificateError(f"malformed certificate at {where}: {exc.message[:200]}") from exc
+    parse_rational(doc["claim"]["bound"], "claim.bound")
+
+
+def model_config(doc: dict) -> ModelConfig:
+    """The certificate's model configuration, with sizes kept within supported limits."""
+    try:
+        config = ModelConfig(**doc["model"]["config"])
+    except TypeError as exc:
+        raise CertificateError(f"model.config: {exc}") from exc
+    if config.name != doc["model"]["name"] or not NAME_PATTERN.match(config.name):
+        raise CertificateError("model.name is not a plain identifier matching model.config")
+    sizes_ok = 2 <= config.d_vocab <= 4096 and 1 <= config.d_model <= 1024
+    if config.n_ctx not in (2, 3) or not sizes_ok:
+        raise CertificateError(f"unsupported model size {config}")
+    return config
+
+
+def model_weights(doc: dict) -> dict[str, np.ndarray]:
+    weights = doc["model"]["weights"]
+    if set(weights) != set(WEIGHT_KEYS):
+        raise CertificateError(f"model.weights must hold exactly {list(WEIGHT_KEYS)}")
+    arrays = {k: decode_array(weights[k], f"model.weights.{k}") for k in WEIGHT_KEYS}
+    if any(a.dtype != np.float32 for a in arrays.values()):
+        raise CertificateError("model.weights must be float32")
+    return arrays
+
+
+def update_manifest(directory: Path, doc: dict, filename: str) -> Path:
+    """Add or replace the entry of `filename` in `<directory>/manifest.json` (atomically)."""
+    manifest_path = directory / "manifest.json"
+    entries = []
+    if manifest_path.exists():
+        try:
+            entries = json.loads(manifest_path.read_text()).get("certificates", [])
+        except ValueError as exc:
+            raise CertificateError(f"{manifest_path} is not valid JSON; not overwriting") from exc
+    entries = [e for e in entries if e.get("file") != filename]
+    entries.append({
+        "file": filename,
+        "content_sha256": content_sha256(doc),
+        "model": doc["model"]["name"],
+        "model_sha256": doc["model"]["sha256"],
+        "strategy": doc["strategy"]["name"],
+        "quantity": doc["claim"]["quantity"],
+        "relation": doc["claim"]["relation"],
+        "bound": doc["claim"]["bound"],
+        "bound_float": doc["claim"]["bound_float"],
+        "checked": doc["metrics"].get("checker"),
+    })
+    entries.sort(key=lambda e: e["file"])
+    atomic_write_text(manifest_path, json.dumps({"certificates": entries}, indent=1) + "\n")
+    return manifest_path
+

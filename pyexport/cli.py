@@ -1,0 +1,191 @@
+"""Command line: `pyexport models|train|prove|check|report|demo`.
+
+Exit codes: 0 success (for `check`: accepted), 1 rejected certificate or failed run,
+2 unusable input (unreadable, malformed, unknown schema, bad arguments).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from pyexport import certificate as cert
+from pyexport.model import CONFIGS, DEFAULT_MODEL, SHIPPED_DIR, ModelError, load_model
+
+CERTIFICATES_DIR = Path("certificates")
+EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except (cert.CertificateError, ModelError) as exc:
+        print(f"pyexport: error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="pyexport", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(required=True, metavar="COMMAND")
+
+    s = sub.add_parser("models", help="list the shipped models")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(run=cmd_models)
+
+    s = sub.add_parser("train", help="train a configuration (the tutorial's recipe)")
+    s.add_argument("--config", required=True, choices=sorted(CONFIGS))
+    s.add_argument("--seed", type=int, default=None)
+    s.add_argument("-o", "--output", type=Path, default=SHIPPED_DIR)
+    s.set_defaults(run=cmd_train)
+
+    s = sub.add_parser("prove", help="run a proof strategy and write a certificate")
+    s.add_argument("--model", default=DEFAULT_MODEL, help="shipped name or .safetensors path")
+    s.add_argument("--strategy", required=True, choices=["brute-force", "symmetry", "convexity"])
+    s.add_argument("--quantity", required=True, choices=["loss", "accuracy"])
+    s.add_argument("-o", "--output", type=Path, default=None,
+                   help="file (.json or .json.gz) or folder; default: certificates/ + manifest")
+    s.add_argument("--json", action="store_true", help="print a JSON summary")
+    s.set_defaults(run=cmd_prove)
+
+    s = sub.add_parser("check", help="re-derive a certificate's claim with the checker")
+    s.add_argument("file", type=Path)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(run=cmd_check)
+
+    s = sub.add_parser("report", help="markdown table and PNG plot of certificates")
+    s.add_argument("files", type=Path, nargs="*", help="default: certificates/*.json")
+    s.add_argument("-o", "--output", type=Path, default=Path("report"))
+    s.set_defaults(run=cmd_report)
+
+    s = sub.add_parser("demo", help="prove, check and report every strategy on one model")
+    s.add_argument("--model", default=DEFAULT_MODEL)
+    s.add_argument("-o", "--output", type=Path, default=CERTIFICATES_DIR)
+    s.add_argument("--report", type=Path, default=Path("report"))
+    s.set_defaults(run=cmd_demo)
+    return p
+
+
+def cmd_models(args) -> int:
+    rows = []
+    for name, config in CONFIGS.items():
+        path = SHIPPED_DIR / f"{name}.safetensors"
+        rows.append({"name": name, "config": config.to_json(), "path": str(path),
+                     "present": path.is_file()})
+    if args.json:
+        print(json.dumps(rows, indent=1))
+    else:
+        for r in rows:
+            c = r["config"]
+            print(f"{r['name']:<12} n_ctx={c['n_ctx']} d_vocab={c['d_vocab']:<5} "
+                  f"d_model={c['d_model']:<4} {r['path']}{'' if r['present'] else ' (missing)'}")
+    return EXIT_OK
+
+
+def cmd_train(args) -> int:
+    import dataclasses
+
+    from pyexport.experiments.max_of_n.train import train
+    from pyexport.model import save_model
+
+    config = CONFIGS[args.config]
+    if args.seed is not None:
+        config = dataclasses.replace(config, seed=args.seed)
+    model, facts = train(config)
+    path = save_model(model, args.output, facts)
+    print(f"wrote {path} (final training loss {facts['training']['final_train_loss']:.4f})")
+    return EXIT_OK
+
+
+def prove_to_file(model_name: str, strategy: str, quantity: str, output: Path | None):
+    """Run a strategy, write its certificate (and the manifest for folders); return both."""
+    from pyexport.experiments.max_of_n import evaluation
+    from pyexport.experiments.max_of_n.strategies import run
+
+    model = load_model(model_name)
+    proof = run(strategy, quantity, model)
+    if proof.true_value is not None:
+        proof.metrics["true_value"] = {"lower": cert.rational_str(proof.true_value[0]),
+                                       "upper": cert.rational_str(proof.true_value[1])}
+    doc = cert.build(model, proof, evaluation.GRID_BITS)
+    folder = output if output is None or output.is_dir() or not output.suffix else None
+    if output is None or folder is not None:
+        folder = folder or CERTIFICATES_DIR
+        path = cert.write(doc, folder / cert.default_filename(doc))
+        cert.update_manifest(folder, doc, path.name)
+    else:
+        path = cert.write(doc, output)
+    return path, doc
+
+
+def cmd_prove(args) -> int:
+    path, doc = prove_to_file(args.model, args.strategy, args.quantity, args.output)
+    summary = {"path": str(path), "bound": doc["claim"]["bound"],
+               "bound_float": doc["claim"]["bound_float"], "strategy": args.strategy,
+               "quantity": doc["claim"]["quantity"], "relation": doc["claim"]["relation"],
+               "model": doc["model"]["name"], "metrics": doc["metrics"]}
+    if args.json:
+        print(json.dumps(summary, indent=1))
+    else:
+        print(f"{doc['claim']['quantity']} {doc['claim']['relation']} "
+              f"{doc['claim']['bound_float']:.10g}  ({args.strategy}, {path})")
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    from pyexport.checker import check
+
+    doc = cert.read(args.file)
+    verdict = check(doc)
+    if args.json:
+        print(json.dumps({"file": str(args.file), **verdict.to_json()}))
+    elif verdict.accepted:
+        print(f"accepted: {args.file}: {verdict.reason} ({verdict.seconds:.2f} s)")
+    else:
+        print(f"rejected: {args.file}: {verdict.step}: {verdict.reason}")
+    return EXIT_OK if verdict.accepted else EXIT_REJECTED
+
+
+def cmd_report(args) -> int:
+    from pyexport.report import write_report
+
+    files = args.files or sorted(CERTIFICATES_DIR.glob("*.json*"))
+    docs = [(f, cert.read(f)) for f in files if f.name != "manifest.json"]
+    if not docs:
+        print("pyexport: error: no certificates to report on", file=sys.stderr)
+        return EXIT_UNUSABLE
+    table, plot = write_report(docs, args.output)
+    print(table.read_text(), end="")
+    print(f"wrote {table} and {plot}")
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    from pyexport.checker import check
+    from pyexport.report import write_report
+
+    written = []
+    for quantity in ("loss", "accuracy"):
+        for strategy in ("brute-force", "symmetry", "convexity"):
+            path, doc = prove_to_file(args.model, strategy, quantity, args.output)
+            verdict = check(cert.read(path))
+            doc["metrics"]["checker"] = verdict.to_json()
+            cert.write(doc, path)
+            cert.update_manifest(path.parent, doc, path.name)
+            print(f"{strategy:<12} {quantity:<9} {verdict.to_json()['verdict']:<9} {path}",
+                  file=sys.stderr)
+            written.append((path, doc))
+            if not verdict.accepted:
+                print(f"pyexport: checker rejected {path}: {verdict.reason}", file=sys.stderr)
+                return EXIT_REJECTED
+    table, plot = write_report(written, args.report)
+    print(table.read_text(), end="")
+    print(f"wrote {table} and {plot}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

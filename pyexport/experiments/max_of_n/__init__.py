@@ -1,0 +1,1 @@
+"""The tutorial's max-of-n MLP task: training and the proof strategies on it."""

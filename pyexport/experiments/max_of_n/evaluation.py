@@ -1,0 +1,191 @@
+"""Sound enclosures of the max-of-n model's logits, per-input losses and margins.
+
+The exact model is z(t1..tn) = sum_k W[:, t_k] with W = U H E (d_vocab x d_vocab), evaluated in
+real arithmetic on the exact dyadic weights. Everything here is an `Interval` (pyexport.interval)
+that encloses the exact value. The loss of an input factorises through exp:
+
+    sum_j exp(z_j) = exp(sum_k c_{t_k}) * sum_j prod_k A[j, t_k],   A[j, t] = exp(W[j, t] - c_t),
+
+for any column shifts c_t (we use the column maxima, so A <= 1 and nothing overflows). For two
+tokens the sum over j is the Gram matrix A^T A: one BLAS product encloses all d^2 partition
+functions with d^2 exponentials instead of d^3.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from pyexport import flops
+from pyexport import interval as iv
+from pyexport.interval import Interval
+from pyexport.model import Model
+
+GRID_BITS = 40  # trace values are integers over 2^GRID_BITS, rounded outward
+CHUNK = 1 << 22  # elements per block of work, to bound memory
+
+
+def logit_table(model: Model) -> Interval:
+    """Enclosure of W = U H E: W[j, t] is logit j of the one-hot input of token t."""
+    U, H, E = (np.asarray(a, dtype=np.float64) for a in (model.U, model.H, model.E))
+    return iv.matmul_interval_left(iv.matmul_exact_inputs(U, H), E)
+
+
+def shifted_exp_table(W: Interval) -> tuple[np.ndarray, Interval]:
+    """Column shifts c (exact floats) and the enclosure of A[j, t] = exp(W[j, t] - c_t)."""
+    shift = W.hi.max(axis=0)
+    return shift, iv.exp(W - shift[None, :])
+
+
+def grid_upper(x: np.ndarray) -> np.ndarray:
+    """Integers k with k / 2^GRID_BITS >= x (exact: scaling by 2^GRID_BITS is exact).
+
+    |k| < 2^53, so k / 2^GRID_BITS is also exactly a binary64 number.
+    """
+    scaled = np.ldexp(x, GRID_BITS)
+    if not np.isfinite(scaled).all() or np.abs(scaled).max(initial=0) >= 2.0**53:
+        raise iv.EnclosureOverflow("a trace value exceeds 2^13 and does not fit the 2^-40 grid")
+    flops.add(x.size)
+    return np.ceil(scaled).astype(np.int64)
+
+
+def grid_lower(x: np.ndarray) -> np.ndarray:
+    """Integers k with k / 2^GRID_BITS <= x."""
+    return -grid_upper(-x)
+
+
+def exact_sum(numerators: np.ndarray, weights: np.ndarray | None = None) -> int:
+    """The exact integer sum of int64 numerators, optionally weighted by int64 weights."""
+    values = numerators.astype(np.int64).ravel()
+    if weights is not None:
+        flops.add(2 * values.size)
+        return int(np.dot(values.astype(object), weights.astype(np.int64).ravel().astype(object)))
+    high, low = values >> 31, values & ((1 << 31) - 1)  # values = high * 2^31 + low, no overflow
+    flops.add(values.size)
+    return sum(
+        (int(high[s : s + CHUNK].sum()) << 31) + int(low[s : s + CHUNK].sum())
+        for s in range(0, len(values), CHUNK)
+    )
+
+
+def grid_fraction(total_numerator: int, count: int) -> Fraction:
+    """total / (2^GRID_BITS * count) as an exact fraction."""
+    return Fraction(total_numerator, count << GRID_BITS)
+
+
+def case_losses(W: Interval, cases: np.ndarray) -> Interval:
+    """Enclosure of the loss LSE(z) - z_y of each input (rows of `cases`), y = max of the row."""
+    n = cases.shape[1]
+    shift, A = shifted_exp_table(W)
+    partition = _partition_functions(A, cases)
+    labels = cases.max(axis=1)
+    label_logit = Interval.point(np.zeros(len(cases)))
+    total_shift = Interval.point(np.zeros(len(cases)))
+    for k in range(n):
+        label_logit = label_logit + W[labels, cases[:, k]]
+        total_shift = total_shift + Interval.point(shift[cases[:, k]])
+    return iv.log(partition) + total_shift - label_logit
+
+
+def _partition_functions(A: Interval, cases: np.ndarray) -> Interval:
+    """Enclosure of sum_j prod_k A[j, t_k] for each input, by BLAS products over blocks.
+
+    Two tokens: blocks of the Gram matrix A^T A, computed only where an input needs them (the
+    symmetric strategy needs the upper triangle, half the work). Three tokens: for each last
+    token c, (A * A[:, c])^T A, restricted to the columns the inputs use.
+    """
+    n = cases.shape[1]
+    lo = np.empty(len(cases))
+    hi = np.empty(len(cases))
+    if n == 2:
+        block = 256
+        bi, bj = cases[:, 0] // block, cases[:, 1] // block
+        for key in np.unique(bi * (1 << 20) + bj):
+            rows = np.flatnonzero((bi == key >> 20) & (bj == key & ((1 << 20) - 1)))
+            r0, c0 = (key >> 20) * block, (key & ((1 << 20) - 1)) * block
+            left, right = A[:, r0 : r0 + block], A[:, c0 : c0 + block]
+            gram = iv.nonneg_matmul(left.T, right)
+            lo[rows] = gram.lo[cases[rows, 0] - r0, cases[rows, 1] - c0]
+            hi[rows] = gram.hi[cases[rows, 0] - r0, cases[rows, 1] - c0]
+        return Interval(lo, hi)
+    if n == 3:
+        last = cases[:, 2]
+        for c in np.unique(last):
+            rows = np.flatnonzero(last == c)
+            width = int(max(cases[rows, 0].max(), cases[rows, 1].max())) + 1
+            weighted = A[:, :width].mul_nonneg(A[:, c : c + 1])
+            gram = iv.nonneg_matmul(weighted.T, A[:, :width])
+            lo[rows] = gram.lo[cases[rows, 0], cases[rows, 1]]
+            hi[rows] = gram.hi[cases[rows, 0], cases[rows, 1]]
+        return Interval(lo, hi)
+    raise ValueError(f"n_ctx {n} is not supported")
+
+
+def diagonal_lse(W: Interval, scale_log2: int) -> Interval:
+    """Enclosure of LSE(2^scale_log2 * W[:, t]) for every token t (the diagonal inputs' LSE)."""
+    scaled = W.scale(scale_log2)
+    shift = scaled.hi.max(axis=0)
+    sums = iv.nonneg_sum(iv.exp(scaled - shift[None, :]), axis=0)
+    return iv.log(sums) + Interval.point(shift)
+
+
+def certify_correct(model: Model, W: Interval, cases: np.ndarray) -> np.ndarray:
+    """Boolean per input: True iff z_y > z_j for all j != y, decided exactly.
+
+    The interval enclosure decides almost every input; the few it cannot (near-ties) are decided
+    by exact integer arithmetic on the dyadic weights (`exact_logits`).
+    """
+    d, n = W.shape[0], cases.shape[1]
+    verdict = np.zeros(len(cases), dtype=bool)
+    undecided: list[int] = []
+    step = max(1, CHUNK // d)
+    for start in range(0, len(cases), step):
+        part = cases[start : start + step]
+        z = W[:, part[:, 0]]
+        for k in range(1, n):
+            z = z + W[:, part[:, k]]
+        cols = np.arange(len(part))
+        labels = part.max(axis=1)
+        label_lo, label_hi = z.lo[labels, cols], z.hi[labels, cols]
+        others_hi, others_lo = z.hi.copy(), z.lo.copy()
+        others_hi[labels, cols], others_lo[labels, cols] = -np.inf, -np.inf
+        flops.add(4 * z.lo.size)
+        sure = label_lo > others_hi.max(axis=0)
+        refuted = others_lo.max(axis=0) >= label_hi
+        verdict[start : start + step] = sure
+        undecided.extend((start + np.flatnonzero(~sure & ~refuted)).tolist())
+    if undecided:
+        table = ExactLogits(model)
+        for i in undecided:
+            z = table.logits(cases[i])
+            y = int(cases[i].max())
+            verdict[i] = all(z[y] > z[j] for j in range(d) if j != y)
+    return verdict
+
+
+class ExactLogits:
+    """Exact logits on demand, in integer arithmetic on the dyadic weights (for near-ties)."""
+
+    def __init__(self, model: Model):
+        self.U, self.eu = _to_scaled_ints(model.U)
+        self.H, self.eh = _to_scaled_ints(model.H)
+        self.E, self.ee = _to_scaled_ints(model.E)
+        self.d = model.config.d_vocab
+
+    def logits(self, tokens) -> list[Fraction]:
+        v = [sum(self.E[i][t] for t in tokens) for i in range(len(self.E))]
+        hv = [sum(h * x for h, x in zip(row, v)) for row in self.H]
+        scale = Fraction(2) ** (self.eu + self.eh + self.ee)
+        return [sum(u * x for u, x in zip(row, hv)) * scale for row in self.U]
+
+
+def _to_scaled_ints(a: np.ndarray) -> tuple[list[list[int]], int]:
+    """Integers M and exponent e with a == M * 2^e exactly (a: float32 matrix)."""
+    mant, expo = np.frexp(a.astype(np.float64))
+    ints = (mant * 2.0**24).astype(np.int64)
+    expo = expo.astype(np.int64) - 24
+    base = int(expo[ints != 0].min()) if (ints != 0).any() else 0
+    return [[int(m) << int(e - base) if m else 0 for m, e in zip(r1, r2)]
+            for r1, r2 in zip(ints, expo)], base
+

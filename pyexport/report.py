@@ -1,0 +1,94 @@
+"""Report: a markdown table and a plot of bound against proof length (as in the tutorial).
+
+The true value of each (model, quantity) is taken from any certificate in the set that encloses
+it (brute force and symmetry do: `metrics.true_value`); bounds of other strategies are shown
+against it.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+LABELS = {"expected_loss": "expected loss (upper bound)", "accuracy": "accuracy (lower bound)"}
+
+
+def _true_values(docs) -> dict[tuple[str, str], Fraction]:
+    truth = {}
+    for _, doc in docs:
+        tv = doc["metrics"].get("true_value")
+        if tv:
+            mid = (Fraction(tv["lower"]) + Fraction(tv["upper"])) / 2
+            truth[(doc["model"]["name"], doc["claim"]["quantity"])] = mid
+    return truth
+
+
+def rows(docs) -> list[dict]:
+    truth = _true_values(docs)
+    out = []
+    for path, doc in docs:
+        m = doc["metrics"]
+        key = (doc["model"]["name"], doc["claim"]["quantity"])
+        out.append({
+            "model": key[0], "quantity": key[1], "strategy": doc["strategy"]["name"],
+            "relation": doc["claim"]["relation"], "bound": doc["claim"]["bound_float"],
+            "true": float(truth[key]) if key in truth else None,
+            "trace_length": doc["trace"]["length"], "flops": m.get("flops"),
+            "seconds": m.get("seconds"), "checker": (m.get("checker") or {}).get("verdict", "-"),
+            "file": Path(path).name,
+        })
+    order = {"brute-force": 0, "symmetry": 1, "convexity": 2}
+    return sorted(out, key=lambda r: (r["model"], r["quantity"], order.get(r["strategy"], 9)))
+
+
+def markdown(table_rows: list[dict]) -> str:
+    head = ("| model | quantity | strategy | bound | true value | trace length | FLOPs | "
+            "time (s) | checker |\n|---|---|---|---|---|---:|---:|---:|---|\n")
+    lines = [
+        f"| {r['model']} | {r['quantity']} | {r['strategy']} | {r['relation']} "
+        f"{r['bound']:.10g} | {'-' if r['true'] is None else format(r['true'], '.10g')} | "
+        f"{r['trace_length']} | {r['flops']:.3g} | {r['seconds']:.3f} | {r['checker']} |"
+        for r in table_rows
+    ]
+    return head + "\n".join(lines) + "\n"
+
+
+def plot(table_rows: list[dict], path: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    quantities = sorted({r["quantity"] for r in table_rows})
+    fig, axes = plt.subplots(1, len(quantities), figsize=(6 * len(quantities), 4.2), squeeze=False)
+    for ax, quantity in zip(axes[0], quantities):
+        for model in sorted({r["model"] for r in table_rows if r["quantity"] == quantity}):
+            sel = [r for r in table_rows if r["quantity"] == quantity and r["model"] == model]
+            ax.plot([r["flops"] for r in sel], [r["bound"] for r in sel], "o", label=model)
+            for r in sel:
+                ax.annotate(r["strategy"], (r["flops"], r["bound"]), textcoords="offset points",
+                            xytext=(5, 5), fontsize=8)
+            if sel[0]["true"] is not None:
+                ax.axhline(sel[0]["true"], ls="--", lw=0.8, color="grey")
+        ax.set_xscale("log")
+        if quantity == "expected_loss":
+            ax.set_yscale("log")
+        ax.set_xlabel("proof length: FLOPs of the certificate computation")
+        ax.set_ylabel(LABELS.get(quantity, quantity))
+        ax.set_title(f"{quantity}: bound vs. compactness (dashed: true value)", fontsize=10)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def write_report(docs, directory: Path) -> tuple[Path, Path]:
+    """Write `report.md` and `bound_vs_compactness.png` into `directory`."""
+    from pyexport.certificate import atomic_write_text
+
+    directory.mkdir(parents=True, exist_ok=True)
+    table_rows = rows(docs)
+    table = directory / "report.md"
+    atomic_write_text(table, markdown(table_rows))
+    return table, plot(table_rows, directory / "bound_vs_compactness.png")
