@@ -1,0 +1,41 @@
+"""Shared fixtures: tiny random models (exact float32 weights) and certificates made from them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pyexport import certificate as cert
+from pyexport.experiments.max_of_n import evaluation
+from pyexport.experiments.max_of_n.strategies import run
+from pyexport.model import ModelConfig, model_from_state
+
+
+def random_model(d: int, dm: int, n: int = 2, seed: int = 0, scale: float = 1.0):
+    """A model whose logits favour the max token a little, so bounds are not all trivial."""
+    rng = np.random.default_rng(seed)
+    config = ModelConfig(f"test-n{n}-d{d}", n_ctx=n, d_vocab=d, d_model=dm)
+    E = rng.standard_normal((dm, d)) * scale
+    H = rng.standard_normal((dm, dm)) / np.sqrt(dm)
+    U = rng.standard_normal((d, dm)) / np.sqrt(dm)
+    return model_from_state(config, {
+        "embedding.weight": E.astype(np.float32),
+        "linear.weight": H.astype(np.float32),
+        "unembedding.weight": U.astype(np.float32),
+    })
+
+
+@pytest.fixture(scope="session")
+def small_model():
+    return random_model(8, 4, seed=1)
+
+
+@pytest.fixture(scope="session")
+def default_model():
+    from pyexport.model import DEFAULT_MODEL, load_model
+
+    return load_model(DEFAULT_MODEL)
+
+
+def certificate_of(model, strategy: str, quantity: str) -> dict:
+    return cert.build(model, run(strategy, quantity, model), evaluation.GRID_BITS)

@@ -1,0 +1,107 @@
+"""The checker accepts honest certificates and rejects tampered ones, naming the failing step."""
+
+import copy
+
+import numpy as np
+import pytest
+
+from pyexport import certificate as cert
+from pyexport.checker import check
+from pyexport.model import weights_sha256
+from tests.conftest import certificate_of, random_model
+
+CASES = [(s, q) for q in ("loss", "accuracy") for s in ("brute-force", "symmetry", "convexity")]
+MODEL2 = random_model(8, 4, n=2, seed=1)
+MODEL3 = random_model(5, 4, n=3, seed=4)
+
+
+@pytest.fixture(scope="module")
+def certificates():
+    return {(m.config.n_ctx, s, q): certificate_of(m, s, q) for m in (MODEL2, MODEL3)
+            for s, q in CASES}
+
+
+def _edit_array(doc, path, fn):
+    """Decode the array at doc[path...], apply fn to a writable copy, encode it back."""
+    obj = doc
+    for key in path[:-1]:
+        obj = obj[key]
+    array = np.array(cert.decode_array(obj[path[-1]], "test"))
+    fn(array)
+    obj[path[-1]] = cert.encode_array(array)
+
+
+@pytest.mark.parametrize("n", [2, 3])
+@pytest.mark.parametrize("strategy,quantity", CASES)
+def test_honest_certificates_are_accepted(certificates, n, strategy, quantity):
+    verdict = check(certificates[(n, strategy, quantity)])
+    assert verdict.accepted, verdict
+
+
+@pytest.mark.parametrize("strategy,quantity", CASES)
+def test_changed_weight_is_rejected(certificates, strategy, quantity):
+    doc = copy.deepcopy(certificates[(2, strategy, quantity)])
+    _edit_array(doc, ["model", "weights", "unembedding.weight"],
+                lambda a: a.__setitem__((3, 1), a[3, 1] * 1.5))
+    assert check(doc).step == "model.sha256"
+
+
+def test_changed_weight_with_matching_hash_fails_in_the_trace(certificates):
+    doc = copy.deepcopy(certificates[(2, "brute-force", "loss")])
+    _edit_array(doc, ["model", "weights", "unembedding.weight"], lambda a: a.__imul__(0.5))
+    weights = cert.model_weights(doc)
+    doc["model"]["sha256"] = weights_sha256(weights)
+    verdict = check(doc)
+    assert not verdict.accepted and verdict.step.startswith("trace.case_upper")
+
+
+@pytest.mark.parametrize("strategy,quantity", CASES)
+def test_improved_bound_is_rejected(certificates, strategy, quantity):
+    doc = copy.deepcopy(certificates[(2, strategy, quantity)])
+    bound = cert.parse_rational(doc["claim"]["bound"], "")
+    # the random model is far from perfect, so claiming full accuracy overstates it
+    better = bound * (1 - cert.Fraction(1, 10**6)) if quantity == "loss" else cert.Fraction(1)
+    doc["claim"]["bound"] = cert.rational_str(better)
+    verdict = check(doc)
+    assert not verdict.accepted and verdict.step == "claim.bound"
+
+
+TRACE_EDITS = {
+    "case_upper": lambda a: a.reshape(-1).__setitem__(5, a.reshape(-1)[5] // 2),
+    "lse_upper": lambda a: a.__setitem__(2, a[2] - 2**30),
+    "pair_upper": lambda a: a.__setitem__(4, a[4] // 2),
+    "top2": lambda a: a.__setitem__((1, slice(None)), a[1, ::-1].copy()),
+    "runner_up": lambda a: a.__setitem__(3, (a[3] + 1) % 5 if (a[3] + 1) % 5 != 2 else (a[3] + 2) % 5),
+}
+
+
+@pytest.mark.parametrize("n", [2, 3])
+@pytest.mark.parametrize("strategy,quantity", CASES)
+def test_altered_trace_entry_is_rejected(certificates, n, strategy, quantity):
+    doc = copy.deepcopy(certificates[(n, strategy, quantity)])
+    (name,) = doc["trace"]["arrays"]
+    if name == "correct":
+        claimed = np.array(cert.decode_array(doc["trace"]["arrays"][name], "")).reshape(-1)
+        wrong = np.flatnonzero(~claimed)
+        if len(wrong) == 0:
+            pytest.skip("every input is correct: no verdict can be flipped to a false claim")
+        _edit_array(doc, ["trace", "arrays", name],
+                    lambda a: a.reshape(-1).__setitem__(wrong[0], True))
+    else:
+        _edit_array(doc, ["trace", "arrays", name], TRACE_EDITS[name])
+    verdict = check(doc)
+    assert not verdict.accepted and verdict.step.startswith("trace."), verdict
+
+
+def test_trace_of_wrong_shape_is_rejected(certificates):
+    doc = copy.deepcopy(certificates[(2, "symmetry", "loss")])
+    _edit_array(doc, ["trace", "arrays", "case_upper"], lambda a: None)
+    doc["trace"]["arrays"]["case_upper"] = cert.encode_array(np.zeros(3, dtype=np.int64))
+    assert check(doc).step == "trace.case_upper"
+
+
+def test_nan_weights_are_unusable(certificates):
+    doc = copy.deepcopy(certificates[(2, "convexity", "loss")])
+    _edit_array(doc, ["model", "weights", "linear.weight"], lambda a: a.__setitem__((0, 0), np.nan))
+    with pytest.raises(cert.CertificateError, match="NaN"):
+        check(doc)
