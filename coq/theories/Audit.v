@@ -1,0 +1,63 @@
+(** * Audit.v -- axiom audit of the main theorems
+
+    What it does
+    - Bundles the main theorems of each file into one tuple ([audit_Sums], ...,
+      [audit_Enclosure]) and runs [Print Assumptions] on each bundle; the axioms
+      of a bundle are the union of the axioms of its members.  The headline
+      theorems are also audited one by one.  (One [Print Assumptions] costs
+      about 1 s because it walks the whole [Reals] library, hence the bundles.)
+
+    Expected output
+    - Sums / Model / Symmetry / Convexity / Accuracy: only
+      [ClassicalDedekindReals.sig_forall_dec], [ClassicalDedekindReals.sig_not_dec],
+      [Classical_Prop.classic], [FunctionalExtensionality.functional_extensionality_dep]
+      (the axioms of the standard-library reals).
+    - Enclosure: the same, plus the standard-library primitive-float and
+      primitive-integer declarations and specifications ([PrimFloat.*],
+      [PrimInt63.*], [FloatAxioms.*], [Uint63.*]).
+    - Nothing declared by pyexport.  [make -C coq audit] checks this mechanically
+      (allow-list in [audit_allowlist.txt]). *)
+
+From PyExport Require Import Sums Model Symmetry Convexity Accuracy Enclosure.
+
+Definition audit_Sums :=
+  (rsum_swap, rsum_square_split, rsum_square_sym, rsum_square_sym_mult,
+   rsum_cube_sym, rsum_cube_sym_mult, rsum_triangle_const_l).
+
+Definition audit_Model :=
+  (logits2_eq_W, logits3_eq_W, rsum_exp_W2, rsum_exp_logits2, rsum_exp_logits3,
+   lse_shift, f2_eq_W, f3_eq_W).
+
+Definition audit_Symmetry :=
+  (f2_comm, f3_swap12, f3_swap23, f3_swap13, rsum_f2_sym, rsum_f2_sym_mult,
+   rsum_f3_sym, rsum_f3_sym_mult, expected_loss2_sym, expected_loss3_sym).
+
+Definition audit_Convexity :=
+  (rsum_exp_midpoint_sq_le, lse_midpoint_le, loss_midpoint_le, f2_le_of_le,
+   rsum_f2_le, rsum_f2_le_bound2, expected_loss2_le, f3_le_of_le,
+   rsum_f3_le_sorted, rsum_f3_le_bound3, expected_loss3_le).
+
+Definition audit_Accuracy :=
+  (correctb_spec, correct_iff_margin_pos, margin_concave, margin_midpoint_ge,
+   correct2_of_margin_sum, correct2_of_margins, correct3_of_margin_sum,
+   num_correct2_sym, num_correct3_sym, num_correct2_ge, num_correct3_ge,
+   accuracy2_ge_pair_check, accuracy3_ge_triple_check).
+
+Definition audit_Enclosure :=
+  (encl_isum, encl_lse, encl_loss, le_of_ile_check, lt_of_ilt_check,
+   toR_demo, exp_neg3_le, ln_exp1_exp2_le, lse2_demo_lt).
+
+Print Assumptions audit_Sums.
+Print Assumptions audit_Model.
+Print Assumptions audit_Symmetry.
+Print Assumptions audit_Convexity.
+Print Assumptions audit_Accuracy.
+Print Assumptions audit_Enclosure.
+
+(** Headline theorems, one by one. *)
+Print Assumptions lse_midpoint_le.
+Print Assumptions rsum_f2_le.
+Print Assumptions rsum_f3_le_bound3.
+Print Assumptions num_correct2_ge.
+Print Assumptions num_correct3_ge.
+Print Assumptions exp_neg3_le.
