@@ -72,3 +72,14 @@ def test_logit_table_encloses_exact_logits():
         z = exact.logits([t])
         for j in range(6):
             assert Fraction(W.lo[j, t]) <= z[j] <= Fraction(W.hi[j, t])
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.integers(-2**53, 2**53), st.integers(0, 2**21 + 5)), max_size=50))
+def test_exact_sum_is_exact(pairs):
+    from pyexport.experiments.max_of_n.evaluation import exact_sum
+
+    values = np.array([p[0] for p in pairs], dtype=np.int64)
+    weights = np.array([p[1] for p in pairs], dtype=np.int64)
+    assert exact_sum(values) == sum(p[0] for p in pairs)
+    assert exact_sum(values, weights) == sum(p[0] * p[1] for p in pairs)

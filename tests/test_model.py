@@ -54,3 +54,8 @@ def test_load_refuses_nan_weights_and_wrong_hash(tmp_path):
     save_file(state, str(path))
     with pytest.raises(ModelError, match="sha256"):
         load_model(path)
+
+
+def test_training_reproduces_the_shipped_default_model():
+    model, _ = train(CONFIGS["max2-d64"], progress=False)
+    assert model.sha256 == load_model("max2-d64").sha256

@@ -55,18 +55,27 @@ def grid_lower(x: np.ndarray) -> np.ndarray:
     return -grid_upper(-x)
 
 
+LIMB_BITS = 21  # 21-bit limbs times weights below 2^21, summed 2^20 at a time, fit in int64
+
+
 def exact_sum(numerators: np.ndarray, weights: np.ndarray | None = None) -> int:
-    """The exact integer sum of int64 numerators, optionally weighted by int64 weights."""
+    """The exact integer sum of int64 numerators, optionally weighted by int64 weights.
+
+    Values are split into 21-bit limbs so that every partial sum fits in int64.
+    """
     values = numerators.astype(np.int64).ravel()
-    if weights is not None:
-        flops.add(2 * values.size)
-        return int(np.dot(values.astype(object), weights.astype(np.int64).ravel().astype(object)))
-    high, low = values >> 31, values & ((1 << 31) - 1)  # values = high * 2^31 + low, no overflow
-    flops.add(values.size)
-    return sum(
-        (int(high[s : s + CHUNK].sum()) << 31) + int(low[s : s + CHUNK].sum())
-        for s in range(0, len(values), CHUNK)
-    )
+    w = np.ones(1, dtype=np.int64) if weights is None else weights.astype(np.int64).ravel()
+    flops.add((1 if weights is None else 2) * values.size)
+    if np.abs(w).max(initial=0) >= 1 << LIMB_BITS:
+        return int(np.dot(values.astype(object), np.broadcast_to(w, values.shape).astype(object)))
+    total = 0
+    for start in range(0, len(values), 1 << 20):
+        part = values[start : start + (1 << 20)]
+        wpart = w if weights is None else w[start : start + (1 << 20)]
+        for shift in (0, LIMB_BITS, 2 * LIMB_BITS):
+            limb = (part >> shift) & ((1 << LIMB_BITS) - 1) if shift < 42 else part >> shift
+            total += int((limb * wpart).sum()) << shift
+    return total
 
 
 def grid_fraction(total_numerator: int, count: int) -> Fraction:

@@ -1,0 +1,31 @@
+/-
+Copyright (c) 2025 pyexport contributors. All rights reserved.
+Released under Apache 2.0 license.
+-/
+import PyExport.Sums
+import PyExport.SumsThree
+import PyExport.Model
+import PyExport.Symmetry
+import PyExport.Convexity
+import PyExport.Accuracy
+
+/-!
+# pyexport: Lean lemma library for max-of-k MLP certificates
+
+Root module; imports every file of the library.
+
+## Main statements
+
+See `README.md` for the full theorem table. The headline results are
+`PyExport.pairLoss_comm` (symmetry), `PyExport.sum_sum_eq_two_mul_upper_add_diag`
+(pair decomposition), `PyExport.lse_midpoint` (midpoint convexity of log-sum-exp),
+`PyExport.sum_pairLoss_le` (summed convexity bound), `PyExport.sum_sum_sum_eq_sorted`
+(sorted-triple decomposition), `PyExport.tripleLoss_le_of_le`
+(three-token convexity bound) and `PyExport.pairCorrect_of_margin` (accuracy from
+margins).
+
+## Implementation notes
+
+These files were written without access to a Lean toolchain and have not been compiled;
+see `README.md`.
+-/
