@@ -23,6 +23,7 @@ from fractions import Fraction
 
 import flint
 import numpy as np
+from tqdm import tqdm
 
 from pyexport import certificate as cert
 from pyexport.model import WEIGHT_KEYS, weights_sha256
@@ -180,7 +181,7 @@ def _verify_case_uppers(model: ExactModel, cases: np.ndarray, upper: np.ndarray,
     by_last = {}
     for i, case in enumerate(cases.tolist()):
         by_last.setdefault(case[-1] if n == 3 else None, []).append(i)
-    for last, indices in by_last.items():
+    for last, indices in tqdm(by_last.items(), desc="check losses", disable=None, leave=False):
         if n == 2:
             gram = B.transpose() * B
         else:
@@ -278,7 +279,8 @@ def _correct_inputs(model: ExactModel, cases: np.ndarray) -> np.ndarray:
     n = cases.shape[1]
     verdict = np.zeros(len(cases), dtype=bool)
     step = max(1, (1 << 21) // model.d)
-    for start in range(0, len(cases), step):
+    for start in tqdm(range(0, len(cases), step), desc="check verdicts", disable=None,
+                      leave=False):
         part = cases[start : start + step]
         z = sum(Wf[:, part[:, k]] for k in range(n))
         cols = np.arange(len(part))

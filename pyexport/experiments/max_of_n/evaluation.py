@@ -16,6 +16,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
+from tqdm import tqdm
 
 from pyexport import flops
 from pyexport import interval as iv
@@ -24,6 +25,7 @@ from pyexport.model import Model
 
 GRID_BITS = 40  # trace values are integers over 2^GRID_BITS, rounded outward
 CHUNK = 1 << 22  # elements per block of work, to bound memory
+PROGRESS = {"disable": None, "leave": False}  # progress bars on terminals only
 
 
 def logit_table(model: Model) -> Interval:
@@ -110,7 +112,7 @@ def _partition_functions(A: Interval, cases: np.ndarray) -> Interval:
     if n == 2:
         block = 256
         bi, bj = cases[:, 0] // block, cases[:, 1] // block
-        for key in np.unique(bi * (1 << 20) + bj):
+        for key in tqdm(np.unique(bi * (1 << 20) + bj), desc="partition blocks", **PROGRESS):
             rows = np.flatnonzero((bi == key >> 20) & (bj == key & ((1 << 20) - 1)))
             r0, c0 = (key >> 20) * block, (key & ((1 << 20) - 1)) * block
             left, right = A[:, r0 : r0 + block], A[:, c0 : c0 + block]
@@ -120,7 +122,7 @@ def _partition_functions(A: Interval, cases: np.ndarray) -> Interval:
         return Interval(lo, hi)
     if n == 3:
         last = cases[:, 2]
-        for c in np.unique(last):
+        for c in tqdm(np.unique(last), desc="partition by last token", **PROGRESS):
             rows = np.flatnonzero(last == c)
             width = int(max(cases[rows, 0].max(), cases[rows, 1].max())) + 1
             weighted = A[:, :width].mul_nonneg(A[:, c : c + 1])
@@ -149,7 +151,7 @@ def certify_correct(model: Model, W: Interval, cases: np.ndarray) -> np.ndarray:
     verdict = np.zeros(len(cases), dtype=bool)
     undecided: list[int] = []
     step = max(1, CHUNK // d)
-    for start in range(0, len(cases), step):
+    for start in tqdm(range(0, len(cases), step), desc="margins", **PROGRESS):
         part = cases[start : start + step]
         z = W[:, part[:, 0]]
         for k in range(1, n):
