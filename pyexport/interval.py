@@ -141,7 +141,8 @@ def matmul_exact_inputs(a: np.ndarray, b: np.ndarray) -> Interval:
     """Enclosure of a @ b for exactly known float64 matrices of either sign (fact 2)."""
     mid = a @ b
     flops.add(flops.matmul_cost(a.shape[0], a.shape[1], b.shape[1]))
-    rad = up(up(upper_nonneg_matmul(np.abs(a), np.abs(b)) * gamma(a.shape[1])))
+    k = a.shape[1]
+    rad = up(up(upper_nonneg_matmul(np.abs(a), np.abs(b)) * gamma(k)) + k * UNDERFLOW_SLACK)
     return Interval.ball(mid, rad)
 
 
@@ -153,7 +154,7 @@ def matmul_interval_left(a: Interval, b: np.ndarray) -> Interval:
     k = b.shape[0]
     flops.add(flops.matmul_cost(mid.shape[0], k, b.shape[1]) + 6 * mid.size)
     abs_b = np.abs(b)
-    rounding = up(upper_nonneg_matmul(np.abs(mid), abs_b) * gamma(k))
+    rounding = up(up(upper_nonneg_matmul(np.abs(mid), abs_b) * gamma(k)) + k * UNDERFLOW_SLACK)
     return Interval.ball(prod, up(rounding + upper_nonneg_matmul(rad_a, abs_b)))
 
 

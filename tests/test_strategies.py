@@ -80,3 +80,24 @@ def test_flops_count_orders_the_strategies():
     model = MODELS[1]
     flops = [run(s, "loss", model).metrics["flops"] for s in ("brute-force", "symmetry", "convexity")]
     assert flops[0] > flops[1] > flops[2] > 0
+
+
+def test_exact_ties_are_decided_exactly_and_checked():
+    """Two equal unembedding rows give exact logit ties: the interval test cannot settle them,
+    so the exact fallbacks must (a tie is not a correct prediction)."""
+    import numpy as np
+
+    from pyexport.checker import check
+    from pyexport.model import model_from_state
+    from tests.conftest import certificate_of
+
+    base = random_model(8, 4, n=2, seed=5, scale=2.0)
+    state = {k: np.array(v) for k, v in base.state_dict.items()}
+    state["unembedding.weight"][6] = state["unembedding.weight"][7]
+    model = model_from_state(base.config, state)
+    truth = exact_accuracy(model)
+    for strategy in ("brute-force", "symmetry", "convexity"):
+        proof = run(strategy, "accuracy", model)
+        assert proof.bound <= truth
+        assert check(certificate_of(model, strategy, "accuracy")).accepted
+    assert run("brute-force", "accuracy", model).bound == truth

@@ -106,12 +106,15 @@ def _top2(model: Model, Z: Interval) -> np.ndarray:
     exactly, so the indices are always right (the checker verifies them).
     """
     mid = (Z.lo + Z.hi) / 2
-    order = np.argsort(-mid, axis=0, kind="stable")[:3]
+    order = np.argsort(-mid, axis=0, kind="stable")[:2]
     cols = np.arange(mid.shape[1])
-    top2 = order[:2].T.copy()
-    unsettled = (Z.lo[order[0], cols] <= Z.hi[order[1], cols]) | (
-        Z.lo[order[1], cols] <= Z.hi[order[2], cols]
-    )
+    top2 = order.T.copy()
+    rest_hi = Z.hi.copy()
+    rest_hi[order[0], cols] = -np.inf
+    first_settled = Z.lo[order[0], cols] > rest_hi.max(axis=0)  # beats every other entry
+    rest_hi[order[1], cols] = -np.inf
+    second_settled = Z.lo[order[1], cols] > rest_hi.max(axis=0, initial=-np.inf)
+    unsettled = ~(first_settled & second_settled)
     if unsettled.any():
         exact = ev.ExactLogits(model)
         for s in np.flatnonzero(unsettled):
@@ -141,15 +144,14 @@ def _three_token_margins(model: Model, W: Interval, pairs: np.ndarray):
         z = W[:, t].scale(1) + W[:, np.full(len(t), c)]
         mid = (z.lo + z.hi) / 2
         mid[c] = -np.inf
-        order = np.argsort(-mid, axis=0, kind="stable")[:2]
+        best = np.argmax(mid, axis=0)
         cols = np.arange(len(t))
         others = z.hi.copy()
         others[c] = -np.inf
-        if len(others) > 2:
-            unsettled = z.lo[order[0], cols] <= z.hi[order[1], cols]
-        else:
-            unsettled = np.zeros(len(t), dtype=bool)
-        runner_up[rows] = order[0]
+        rest = others.copy()
+        rest[best, cols] = -np.inf
+        unsettled = ~(z.lo[best, cols] > rest.max(axis=0))  # best beats every j != c exactly
+        runner_up[rows] = best
         for k in np.flatnonzero(unsettled):
             exact = exact or ev.ExactLogits(model)
             zz = exact.logits([t[k], t[k], c])
