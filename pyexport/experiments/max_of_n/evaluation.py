@@ -145,7 +145,9 @@ def certify_correct(model: Model, W: Interval, cases: np.ndarray) -> np.ndarray:
     """Boolean per input: True iff z_y > z_j for all j != y, decided exactly.
 
     The interval enclosure decides almost every input; the few it cannot (near-ties) are decided
-    by exact integer arithmetic on the dyadic weights (`exact_logits`).
+    by exact integer arithmetic on the dyadic weights (`ExactLogits`). For speed the sums of
+    endpoints are rounded to nearest and only their maxima are moved outward: `up` of a rounded
+    sum bounds the exact sum, and `up` commutes with `max` (both are monotone).
     """
     d, n = W.shape[0], cases.shape[1]
     verdict = np.zeros(len(cases), dtype=bool)
@@ -153,19 +155,20 @@ def certify_correct(model: Model, W: Interval, cases: np.ndarray) -> np.ndarray:
     step = max(1, CHUNK // d)
     for start in tqdm(range(0, len(cases), step), desc="margins", **PROGRESS):
         part = cases[start : start + step]
-        z = W[:, part[:, 0]]
-        for k in range(1, n):
-            z = z + W[:, part[:, k]]
-        cols = np.arange(len(part))
-        labels = part.max(axis=1)
-        label_lo, label_hi = z.lo[labels, cols], z.hi[labels, cols]
-        others_hi, others_lo = z.hi.copy(), z.lo.copy()
-        others_hi[labels, cols], others_lo[labels, cols] = -np.inf, -np.inf
-        flops.add(4 * z.lo.size)
-        sure = label_lo > others_hi.max(axis=0)
-        refuted = others_lo.max(axis=0) >= label_hi
+        cols, labels = np.arange(len(part)), part.max(axis=1)
+        label = Interval.point(np.zeros(len(part)))
+        for k in range(n):
+            label = label + W[labels, part[:, k]]
+        rivals_hi = _endpoint_sums(W.hi, part, iv.up)
+        rivals_hi[labels, cols] = -np.inf
+        sure = label.lo > iv.up(rivals_hi.max(axis=0))  # z_y > z_j for every j != y
+        unsure = np.flatnonzero(~sure)
+        rivals_lo = _endpoint_sums(W.lo, part[unsure], iv.down)
+        rivals_lo[labels[unsure], np.arange(len(unsure))] = -np.inf
+        refuted = iv.down(rivals_lo.max(axis=0, initial=-np.inf)) >= label.hi[unsure]
+        flops.add(2 * n * W.lo.shape[0] * (len(part) + len(unsure)))
         verdict[start : start + step] = sure
-        undecided.extend((start + np.flatnonzero(~sure & ~refuted)).tolist())
+        undecided.extend((start + unsure[~refuted]).tolist())
     if undecided:
         table = ExactLogits(model)
         for i in undecided:
@@ -173,6 +176,20 @@ def certify_correct(model: Model, W: Interval, cases: np.ndarray) -> np.ndarray:
             y = int(cases[i].max())
             verdict[i] = all(z[y] > z[j] for j in range(d) if j != y)
     return verdict
+
+
+def _endpoint_sums(endpoint: np.ndarray, cases: np.ndarray, outward) -> np.ndarray:
+    """sum_k endpoint[:, t_k] per input (columns).
+
+    Every addition but the last is moved `outward`; the last is rounded to nearest, and the
+    caller moves the maximum outward instead (one `nextafter` per input, not per entry).
+    """
+    total = endpoint[:, cases[:, 0]]
+    for k in range(1, cases.shape[1]):
+        if k > 1:
+            total = outward(total)
+        total += endpoint[:, cases[:, k]]
+    return total
 
 
 class ExactLogits:
