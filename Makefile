@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test bench clean
+.PHONY: setup coq-deps demo test bench verify clean
 
 setup: $(STAMP)
 
@@ -16,11 +16,26 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+# Coq 8.16 + Interval/Coquelicot/Flocq/elpi from Debian: the kernel that runs on these machines.
+coq-deps:
+	@if command -v coqc >/dev/null && coqc -where >/dev/null && \
+	    test -d "$$(coqc -where)/user-contrib/Interval" && test -d "$$(coqc -where)/user-contrib/elpi"; \
+	then :; else \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO apt-get install -y -qq coq libcoq-interval libcoq-coquelicot libcoq-flocq libcoq-elpi; \
+	fi
+
+demo: $(STAMP) coq-deps
 	$(BIN)/pyexport demo
 
-test: $(STAMP)
+test: $(STAMP) coq-deps
 	$(BIN)/python -m pytest -q
+
+# make verify CERT=certificates/<file>.json
+verify: $(STAMP) coq-deps
+	@test -n "$(CERT)" || (echo "usage: make verify CERT=certificates/<file>.json" >&2; exit 2)
+	$(BIN)/pyexport verify $(CERT) --prover all
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_max2.py

@@ -56,6 +56,23 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(run=cmd_check)
 
+    s = sub.add_parser("render", help="render a certificate as a Lean 4 or Coq file")
+    s.add_argument("file", type=Path)
+    s.add_argument("--prover", required=True, choices=["lean", "coq"])
+    s.add_argument("-o", "--output", type=Path, required=True, help="folder for the file")
+    s.add_argument("--native", action="store_true",
+                   help="close by native compilation (native_decide / native_compute)")
+    s.set_defaults(run=cmd_render)
+
+    s = sub.add_parser("verify", help="render and check a certificate with each proof kernel")
+    s.add_argument("file", type=Path)
+    s.add_argument("--prover", default="all", choices=["lean", "coq", "all"])
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--keep", type=Path, default=None, help="keep the rendered files here")
+    s.add_argument("--native", action="store_true",
+                   help="close by native compilation (native_decide / native_compute)")
+    s.set_defaults(run=cmd_verify)
+
     s = sub.add_parser("report", help="markdown table and PNG plot of certificates")
     s.add_argument("files", type=Path, nargs="*", help="default: certificates/*.json")
     s.add_argument("-o", "--output", type=Path, default=Path("report"))
@@ -147,6 +164,50 @@ def cmd_check(args) -> int:
     else:
         print(f"rejected: {args.file}: {verdict.step}: {verdict.reason}")
     return EXIT_OK if verdict.accepted else EXIT_REJECTED
+
+
+def cmd_render(args) -> int:
+    from pyexport.render import render
+
+    path, _ = render(cert.read(args.file), args.prover, args.output, native=args.native)
+    print(path)
+    return EXIT_OK
+
+
+def verify_file(path: Path, provers: list[str], keep: Path | None = None, native: bool = False):
+    """Run the kernels on a certificate file and record their results in its metrics."""
+    from pyexport.verify import verify
+
+    doc = cert.read(path)
+    results = verify(doc, provers, keep=keep, native=native)
+    doc["metrics"].setdefault("kernels", {}).update({r.prover: r.to_json() for r in results})
+    cert.write(doc, path)
+    if path.parent.joinpath("manifest.json").exists():
+        cert.update_manifest(path.parent, doc, path.name)
+    return results
+
+
+def cmd_verify(args) -> int:
+    provers = ["lean", "coq"] if args.prover == "all" else [args.prover]
+    results = verify_file(args.file, provers, keep=args.keep, native=args.native)
+    ran = [r for r in results if r.verdict != "not-installed"]
+    ok = bool(ran) and all(r.verdict == "accepted" for r in ran)
+    if args.json:
+        print(json.dumps({"file": str(args.file), "accepted": ok,
+                          "kernels": [r.to_json() for r in results]}, indent=1))
+    else:
+        for r in results:
+            size = (f", term size {r.term_size_dag} (DAG) / {r.term_size_tree} (tree)"
+                    if r.term_size_dag is not None else "")
+            timing = f" in {r.seconds:.2f} s" if r.seconds is not None else ""
+            print(f"{r.prover}: {r.verdict}{timing}{size}")
+            if r.axioms:
+                print(f"  axioms: {', '.join(r.axioms)}")
+            if r.command:
+                print(f"  command: {r.command}")
+            if r.message:
+                print("  " + r.message.replace("\n", "\n  "))
+    return EXIT_OK if ok else EXIT_REJECTED
 
 
 def cmd_report(args) -> int:

@@ -1,0 +1,277 @@
+"""Kernel verification: render a certificate, run each installed proof kernel, report.
+
+For each prover the result holds the verdict (accepted | rejected | not-installed | error), the
+check time, the checked term size of the certificate's own declarations (DAG and tree), the
+axioms its theorem depends on, and the exact command that was run. An absent kernel is reported
+as not installed with how to install it, never as accepted. Before running anything, an audit
+guard refuses libraries or rendered files that contain escape hatches (Admitted, admit, Axiom,
+sorry, and native_compute / native_decide unless asked for), and a verdict is turned to
+rejected if the axioms go beyond the allow-list of the prover's standard library.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shlex
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from pyexport.kernels.termsize import declarations_size
+from pyexport.render import REPO_ROOT, render
+
+COQ_DIR = REPO_ROOT / "coq"
+LEAN_DIR = REPO_ROOT / "lean"
+COQ_INSTALL = ("apt-get install -y coq libcoq-interval libcoq-coquelicot libcoq-flocq "
+               "libcoq-elpi (Debian/Ubuntu; Coq 8.16 with Interval 4.6), or `make coq-deps`")
+LEAN_INSTALL = ("install elan (the Lean toolchain manager), then in lean/: "
+                "`lake exe cache get && lake build`")
+LEAN_AXIOMS = {"propext", "Classical.choice", "Quot.sound"}
+FORBIDDEN = {
+    "coq": (r"\b(Admitted|admit|Axiom|Axioms|Parameter|Parameters|Conjecture)\b",
+            r"\bnative_compute\b"),
+    "lean": (r"\b(sorry|admit|axiom)\b", r"\bnative_decide\b"),
+}
+KERNEL_TIMEOUT = 3600
+
+
+@dataclass
+class KernelResult:
+    prover: str
+    verdict: str  # accepted | rejected | not-installed | error
+    seconds: float | None = None
+    term_size_dag: int | None = None
+    term_size_tree: int | None = None
+    axioms: list[str] = field(default_factory=list)
+    command: str = ""
+    message: str = ""
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def strip_comments(text: str, prover: str) -> str:
+    """Source text without comments (nested `(* *)` for Coq; `--` and nested `/- -/` for Lean)."""
+    if prover == "lean":
+        text = re.sub(r"--[^\n]*", "", text)
+        opening, closing = "/-", "-/"
+    else:
+        opening, closing = "(*", "*)"
+    out, depth, i = [], 0, 0
+    while i < len(text):
+        if text.startswith(opening, i):
+            depth, i = depth + 1, i + 2
+        elif depth and text.startswith(closing, i):
+            depth, i = depth - 1, i + 2
+        else:
+            if not depth:
+                out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def audit_sources(paths: list[Path], prover: str, native: bool) -> list[str]:
+    """Findings `file: word` of forbidden escape hatches, comments excluded."""
+    always, native_only = FORBIDDEN[prover]
+    patterns = [always] + ([] if native else [native_only])
+    findings = []
+    for path in paths:
+        code = strip_comments(path.read_text(), prover)
+        for pattern in patterns:
+            for match in re.finditer(pattern, code):
+                findings.append(f"{path.name}: {match.group(0)}")
+    return findings
+
+
+def _run(argv: list[str], cwd: Path) -> tuple[int, str, float]:
+    start = time.perf_counter()
+    proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=KERNEL_TIMEOUT)
+    return proc.returncode, proc.stdout + proc.stderr, time.perf_counter() - start
+
+
+def _tail(output: str, lines: int = 12) -> str:
+    return "\n".join(output.strip().splitlines()[-lines:])
+
+
+# --- Coq ----------------------------------------------------------------------------------
+
+
+def coq_axioms(output: str) -> list[str]:
+    """Axiom names from `Print Assumptions` output.
+
+    After `Axioms:`, each axiom starts at column 0, as `name : type` or as `name` with its type
+    on indented lines below.
+    """
+    if "Closed under the global context" in output and "Axioms:" not in output:
+        return []
+    names, inside = [], False
+    for line in output.splitlines():
+        if line.startswith("Axioms:"):
+            inside = True
+        elif inside and line[:1].isspace():
+            continue  # the continuation of an axiom's type
+        elif inside and re.match(r"^[A-Za-z_][\w.']*(\s+:.*)?$", line):
+            names.append(line.split(" :", 1)[0].strip())
+        else:
+            inside = False
+    return sorted(set(names))
+
+
+def coq_allowed(name: str) -> bool:
+    patterns = [p.strip() for p in (COQ_DIR / "audit_allowlist.txt").read_text().splitlines()
+                if p.strip() and not p.startswith("#")]
+    return any(name == p or (p.endswith(".*") and name.startswith(p[:-1])) for p in patterns)
+
+
+def _coq_flags(work: Path) -> list[str]:
+    return ["-q", "-R", str(COQ_DIR / "theories"), "PyExport", "-R", str(COQ_DIR / "termsize"),
+            "PyExportTools", "-Q", str(work), "PyExportCerts"]
+
+
+def build_coq_library() -> tuple[bool, str]:
+    """`make -C coq` plus the term-size tools; (ok, output)."""
+    code, out, _ = _run(["make", "-C", str(COQ_DIR)], REPO_ROOT)
+    if code:
+        return False, out
+    for name in ("TermSize.v", "LibrarySize.v"):
+        src = COQ_DIR / "termsize" / name
+        vo = src.with_suffix(".vo")
+        if not vo.exists() or vo.stat().st_mtime < src.stat().st_mtime:
+            code, out2, _ = _run(["coqc", "-q", "-R", str(COQ_DIR / "termsize"), "PyExportTools",
+                                  str(src)], COQ_DIR / "termsize")
+            if code:
+                return False, out2
+    return True, ""
+
+
+def _coq_measure(work: Path, module: str, names: list[str]) -> tuple[int, int]:
+    lines = ["From Ltac2 Require Import Ltac2.", "Require Import PyExportTools.TermSize.",
+             f"Require Import PyExportCerts.{module}."]
+    for name in names:
+        lines.append(f'Ltac2 Eval Message.print (Message.of_string "@@DECL {name}"); '
+                     f"print_constant_nodes reference:({name}).")
+    measure = work / f"Measure_{module}.v"
+    measure.write_text("\n".join(lines) + "\n")
+    code, out, _ = _run(["coqc", *_coq_flags(work), str(measure)], work)
+    if code:
+        raise RuntimeError(f"term-size measurement failed:\n{_tail(out)}")
+    size = declarations_size(out)
+    return size.dag, size.tree
+
+
+def coq_library_size() -> dict:
+    """Fixed cost: node counts of every constant of the PyExport Coq library (cached)."""
+    vos = sorted((COQ_DIR / "theories").glob("*.vo"))
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in vos)).hexdigest()[:16]
+    cache = COQ_DIR / ".library-size.json"
+    if cache.exists():
+        cached = json.loads(cache.read_text())
+        if cached.get("digest") == digest:
+            return cached
+    modules = " ".join(f'"PyExport.{p.stem}"' for p in vos)
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "LibraryNodes.v"
+        src.write_text("Require Import PyExportTools.LibrarySize.\n"
+                       + "".join(f"Require PyExport.{p.stem}.\n" for p in vos)
+                       + f"Elpi pyexport_library_nodes {modules}.\n")
+        code, out, _ = _run(["coqc", *_coq_flags(Path(tmp)), str(src)], Path(tmp))
+    if code:
+        raise RuntimeError(f"library size measurement failed:\n{_tail(out)}")
+    size = declarations_size(out)
+    result = {"digest": digest, "term_size_dag": size.dag, "term_size_tree": size.tree,
+              "modules": [p.stem for p in vos]}
+    cache.write_text(json.dumps(result, indent=1) + "\n")
+    return result
+
+
+def verify_coq(doc: dict, work: Path, native: bool) -> KernelResult:
+    if not shutil.which("coqc"):
+        return KernelResult("coq", "not-installed", message=f"coqc not found; {COQ_INSTALL}")
+    ok, out = build_coq_library()
+    if not ok:
+        return KernelResult("coq", "error", message=f"the Coq library does not build:\n{_tail(out)}")
+    path, ctx = render(doc, "coq", work, native=native)
+    findings = audit_sources(sorted((COQ_DIR / "theories").glob("*.v")) + [path], "coq", native)
+    argv = ["coqc", *_coq_flags(work), str(path)]
+    command = shlex.join(argv)
+    if findings:
+        return KernelResult("coq", "rejected", command=command,
+                            message="audit guard: " + "; ".join(findings))
+    code, out, seconds = _run(argv, work)
+    if code:
+        return KernelResult("coq", "rejected", round(seconds, 3), command=command,
+                            message=_tail(out))
+    axioms = coq_axioms(out)
+    result = KernelResult("coq", "accepted", round(seconds, 3), axioms=axioms, command=command)
+    extra = [a for a in axioms if not coq_allowed(a)]
+    if extra:
+        result.verdict, result.message = "rejected", f"axioms beyond the allow-list: {extra}"
+        return result
+    names = list(ctx["DATA_NAMES"]) + [ctx["THEOREM_NAME"]]
+    result.term_size_dag, result.term_size_tree = _coq_measure(work, ctx["module_name"], names)
+    return result
+
+
+# --- Lean ---------------------------------------------------------------------------------
+
+
+def lean_axioms(output: str) -> list[str]:
+    """Axiom names from `#print axioms` output (`'x' depends on axioms: [a, b]`)."""
+    match = re.search(r"depends on axioms: \[([^\]]*)\]", output)
+    return sorted(a.strip() for a in match.group(1).split(",") if a.strip()) if match else []
+
+
+def lean_term_size(output: str) -> tuple[int | None, int | None]:
+    """Sum of `TERMSIZE <name> tree=<n> dag=<m>` lines printed by lean/PyExport/TermSize.lean."""
+    rows = re.findall(r"TERMSIZE \S+ tree=(\d+) dag=(\d+)", output)
+    if not rows:
+        return None, None
+    return sum(int(d) for _, d in rows), sum(int(t) for t, _ in rows)
+
+
+def verify_lean(doc: dict, work: Path, native: bool) -> KernelResult:
+    lake = shutil.which("lake")
+    if not lake:
+        return KernelResult("lean", "not-installed", message=f"lake not found; {LEAN_INSTALL}")
+    path, _ = render(doc, "lean", work, native=native)
+    findings = audit_sources(sorted(LEAN_DIR.glob("PyExport/*.lean")) + [path], "lean", native)
+    argv = [lake, "env", "lean", str(path)]
+    command = f"cd {shlex.quote(str(LEAN_DIR))} && {shlex.join(argv)}"
+    if findings:
+        return KernelResult("lean", "rejected", command=command,
+                            message="audit guard: " + "; ".join(findings))
+    code, out, seconds = _run(argv, LEAN_DIR)
+    if code:
+        return KernelResult("lean", "rejected", round(seconds, 3), command=command,
+                            message=_tail(out))
+    axioms = lean_axioms(out)
+    dag, tree = lean_term_size(out)
+    result = KernelResult("lean", "accepted", round(seconds, 3), dag, tree, axioms, command)
+    if not set(axioms) <= LEAN_AXIOMS:
+        result.verdict = "rejected"
+        result.message = f"axioms beyond {sorted(LEAN_AXIOMS)}: {sorted(set(axioms) - LEAN_AXIOMS)}"
+    return result
+
+
+RUNNERS = {"coq": verify_coq, "lean": verify_lean}
+
+
+def verify(doc: dict, provers: list[str], keep: Path | None = None,
+           native: bool = False) -> list[KernelResult]:
+    """Run every requested kernel on the certificate; rendered files stay in `keep` if given."""
+    results = []
+    with tempfile.TemporaryDirectory(prefix="pyexport-verify-") as tmp:
+        base = Path(keep) if keep else Path(tmp)
+        for prover in provers:
+            work = base / prover
+            work.mkdir(parents=True, exist_ok=True)
+            try:
+                results.append(RUNNERS[prover](doc, work, native))
+            except (RuntimeError, subprocess.TimeoutExpired, OSError) as exc:
+                results.append(KernelResult(prover, "error", message=str(exc)[-2000:]))
+    return results
