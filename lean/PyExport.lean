@@ -8,6 +8,11 @@ import PyExport.Model
 import PyExport.Symmetry
 import PyExport.Convexity
 import PyExport.Accuracy
+import PyExport.Data
+import PyExport.ExpBound
+import PyExport.Check
+import PyExport.CheckLoss
+import PyExport.TermSize
 
 /-!
 # pyexport: Lean lemma library for max-of-k MLP certificates
@@ -22,7 +27,12 @@ See `README.md` for the full theorem table. The headline results are
 `PyExport.sum_pairLoss_le` (summed convexity bound), `PyExport.sum_sum_sum_eq_sorted`
 (sorted-triple decomposition), `PyExport.tripleLoss_le_of_le`
 (three-token convexity bound) and `PyExport.pairCorrect_of_margin` (accuracy from
-margins).
+margins). The certificate checkers (two tokens) and their soundness theorems are
+`PyExport.checkBruteForceAccuracy_sound`, `PyExport.checkSymmetryAccuracy_sound`,
+`PyExport.checkConvexityAccuracy_sound` (`PyExport/Check.lean`) and
+`PyExport.checkBruteForceLoss_sound`, `PyExport.checkSymmetryLoss_sound`,
+`PyExport.checkConvexityLoss_sound` (`PyExport/CheckLoss.lean`); `#term_size` is defined in
+`PyExport/TermSize.lean`.
 
 ## Implementation notes
 

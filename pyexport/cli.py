@@ -187,6 +187,19 @@ def verify_file(path: Path, provers: list[str], keep: Path | None = None, native
     return results
 
 
+PRIMITIVE_PREFIXES = ("PrimFloat.", "PrimInt63.", "FloatAxioms.", "Uint63.")
+
+
+def summarize_axioms(axioms: list[str]) -> str:
+    """Axioms for reading: the primitive-arithmetic specification is counted, not listed."""
+    primitive = [a for a in axioms if a.startswith(PRIMITIVE_PREFIXES)]
+    named = [a for a in axioms if a not in primitive]
+    if primitive:
+        named.append(f"and {len(primitive)} of Coq's primitive float/int63 specification "
+                     "(full list with --json)")
+    return ", ".join(named)
+
+
 def cmd_verify(args) -> int:
     provers = ["lean", "coq"] if args.prover == "all" else [args.prover]
     results = verify_file(args.file, provers, keep=args.keep, native=args.native)
@@ -202,7 +215,7 @@ def cmd_verify(args) -> int:
             timing = f" in {r.seconds:.2f} s" if r.seconds is not None else ""
             print(f"{r.prover}: {r.verdict}{timing}{size}")
             if r.axioms:
-                print(f"  axioms: {', '.join(r.axioms)}")
+                print(f"  axioms: {summarize_axioms(r.axioms)}")
             if r.command:
                 print(f"  command: {r.command}")
             if r.message:

@@ -22,7 +22,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from pyexport.kernels.termsize import declarations_size
+from pyexport.kernels.termsize import TermStreamError, declarations_size
 from pyexport.render import REPO_ROOT, render
 
 COQ_DIR = REPO_ROOT / "coq"
@@ -149,12 +149,16 @@ def build_coq_library() -> tuple[bool, str]:
     return True, ""
 
 
-def _coq_measure(work: Path, module: str, names: list[str]) -> tuple[int, int]:
+def _coq_measure(work: Path, module: str, data: list[str], theorem: str) -> tuple[int, int]:
+    """DAG and tree size of the certificate's data (Ltac2 walk) and theorem (coq-elpi walk:
+    its proof is opaque), the DAG shared across all of them."""
     lines = ["From Ltac2 Require Import Ltac2.", "Require Import PyExportTools.TermSize.",
+             "Require Import PyExportTools.LibrarySize.",
              f"Require Import PyExportCerts.{module}."]
-    for name in names:
+    for name in data:
         lines.append(f'Ltac2 Eval Message.print (Message.of_string "@@DECL {name}"); '
                      f"print_constant_nodes reference:({name}).")
+    lines.append(f'Elpi pyexport_library_nodes "--constants" "{module}.{theorem}".')
     measure = work / f"Measure_{module}.v"
     measure.write_text("\n".join(lines) + "\n")
     code, out, _ = _run(["coqc", *_coq_flags(work), str(measure)], work)
@@ -212,8 +216,8 @@ def verify_coq(doc: dict, work: Path, native: bool) -> KernelResult:
     if extra:
         result.verdict, result.message = "rejected", f"axioms beyond the allow-list: {extra}"
         return result
-    names = list(ctx["DATA_NAMES"]) + [ctx["THEOREM_NAME"]]
-    result.term_size_dag, result.term_size_tree = _coq_measure(work, ctx["module_name"], names)
+    result.term_size_dag, result.term_size_tree = _coq_measure(
+        work, ctx["module_name"], list(ctx["DATA_NAMES"]), ctx["THEOREM_NAME"])
     return result
 
 
@@ -272,6 +276,6 @@ def verify(doc: dict, provers: list[str], keep: Path | None = None,
             work.mkdir(parents=True, exist_ok=True)
             try:
                 results.append(RUNNERS[prover](doc, work, native))
-            except (RuntimeError, subprocess.TimeoutExpired, OSError) as exc:
+            except (RuntimeError, TermStreamError, subprocess.TimeoutExpired, OSError) as exc:
                 results.append(KernelResult(prover, "error", message=str(exc)[-2000:]))
     return results

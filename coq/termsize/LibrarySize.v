@@ -1,8 +1,11 @@
-(** * Node streams of a whole library (its fixed cost), through coq-elpi.
+(** * Node streams through coq-elpi: a whole library (its fixed cost), or opaque constants.
 
     [Elpi pyexport_library_nodes "PyExport.Sums" ...] prints, for every constant of the named
     modules, the same `@TAG ARITY LEAF` prefix stream as [TermSize.print_constant_nodes]
     (type and body, opaque proofs included: Ltac2 cannot read opaque bodies, coq-elpi can).
+    [Elpi pyexport_library_nodes "--constants" "name" ...] does the same for single constants
+    (a certificate's theorem, closed by [Qed]). coq-elpi 1.16 cannot represent primitive
+    arrays, so data with array literals is measured with [TermSize] instead.
     coq-elpi's view of kernel terms drops casts; that changes a library's size negligibly. *)
 
 From elpi Require Import elpi.
@@ -10,7 +13,7 @@ From elpi Require Import elpi.
 Elpi Command pyexport_library_nodes.
 Elpi Accumulate lp:{{
   pred line i:string, i:int, i:string.
-  line Tag N Leaf :- coq.say Tag N Leaf.
+  line Tag N Leaf :- coq.say {calc (Tag ^ " " ^ {std.any->string N} ^ " " ^ Leaf)}.
 
   pred bound i:term, o:int.
 
@@ -39,7 +42,7 @@ Elpi Accumulate lp:{{
 
   pred constant-nodes i:constant.
   constant-nodes C :-
-    coq.say "@@DECL" {coq.gref->string (const C)},
+    coq.say {calc ("@@DECL " ^ {coq.gref->string (const C)})},
     coq.env.typeof (const C) Ty, coq.say "@@TYPE", walk 0 Ty,
     (coq.env.const-body C (some Bo), !, coq.say "@@BODY", walk 0 Bo ; true),
     coq.say "@@END".
@@ -49,6 +52,9 @@ Elpi Accumulate lp:{{
   item-nodes (submodule _ Items) :- !, std.forall Items item-nodes.
   item-nodes _.
 
+  main [str "--constants" | Names] :- !,
+    std.forall Names (n\ sigma Name C\ n = str Name, coq.locate Name (const C),
+      constant-nodes C).
   main Modules :-
     std.forall Modules (m\ sigma Name MP Items\ m = str Name,
       coq.locate-module Name MP, coq.env.module MP Items, std.forall Items item-nodes).

@@ -1,0 +1,1 @@
+"""Proof kernels: rendering certificates for Coq and Lean, running them, measuring terms."""

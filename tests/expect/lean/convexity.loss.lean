@@ -1,0 +1,63 @@
+/-
+pyexport certificate, checked by the Lean kernel (rendered from templates/lean/certificate.lean.j2).
+model     test_n2_d4: n_ctx 2, d_vocab 4, d_model 2
+weights   sha256 1650203704cec16e8f41e42c6ad2d8afd81643ad39488be4fbb2d955ffa72f12
+content   sha256 c39e1c6276b234c360c814f2a02ebc8385e74ba3cb01e107e81e6e3ad749c822
+strategy  convexity
+quantity  expected_loss
+claim     expectedLoss2 <= 42826921116307 / 8796093022208
+proof     checkConvexityLoss_sound, kernel evaluation of checkConvexityLoss
+-/
+import PyExport
+
+open PyExport
+
+/-- Embedding columns: `E i t = cert_Et[t][i] / 2 ^ 26` (4 rows of 2). -/
+def cert_Et : List (List Int) := [
+  [16875224, -71896328],
+  [-17730814, 48532468],
+  [85956072, 175019920],
+  [14079455, 127115056]]
+
+/-- Hidden matrix rows: `H i k = cert_H[i][k] / 2 ^ 29` (2 rows of 2). -/
+def cert_H : List (List Int) := [
+  [-267155536, -480385696],
+  [-236610608, 15688377]]
+
+/-- Unembedding rows: `U j i = cert_U[j][i] / 2 ^ 26` (4 rows of 2). -/
+def cert_U : List (List Int) := [
+  [-110329992, -10382350],
+  [-59122376, -34748380],
+  [-25826794, -15009433],
+  [19533158, 49470524]]
+
+/-- Trace (int_list) of the convexity strategy. -/
+def cert_trace : List Int :=
+  [873210889410, 2495825523802, 10924429160838, 6599754134263]
+
+/-- The certificate's data: exact weights, the claimed bound and the exp-enclosure parameters. -/
+def cert_data : CertData where
+  d := 4
+  dm := 2
+  eE := 26
+  eH := 29
+  eU := 26
+  Et := cert_Et
+  H := cert_H
+  U := cert_U
+  grid := 40
+  prec := 64
+  terms := 14
+  halvings := 6
+  p := 42826921116307
+  q := 8796093022208
+
+set_option maxRecDepth 100000 in
+set_option maxHeartbeats 0 in
+theorem certificate :
+    expectedLoss2 cert_data.weights.colTable ≤ ((42826921116307 : ℕ) : ℝ) / ((8796093022208 : ℕ) : ℝ) :=
+  checkConvexityLoss_sound cert_data cert_trace (by decide +kernel)
+
+#print axioms certificate
+
+#term_size cert_Et cert_H cert_U cert_trace cert_data certificate
