@@ -78,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", type=Path, default=Path("report"))
     s.set_defaults(run=cmd_report)
 
-    s = sub.add_parser("demo", help="prove, check and report every strategy on one model")
+    s = sub.add_parser("demo", help="prove, check, kernel-check and report every strategy")
     s.add_argument("--model", default=DEFAULT_MODEL)
     s.add_argument("-o", "--output", type=Path, default=CERTIFICATES_DIR)
     s.add_argument("--report", type=Path, default=Path("report"))
@@ -248,12 +248,16 @@ def cmd_demo(args) -> int:
             verdict = check(cert.read(path))
             doc["metrics"]["checker"] = verdict.to_json()
             cert.write(doc, path)
-            cert.update_manifest(path.parent, doc, path.name)
-            print(f"{strategy:<12} {quantity:<9} {verdict.to_json()['verdict']:<9} {path}",
-                  file=sys.stderr)
-            written.append((path, doc))
             if not verdict.accepted:
                 print(f"pyexport: checker rejected {path}: {verdict.reason}", file=sys.stderr)
+                return EXIT_REJECTED
+            kernels = verify_file(path, ["coq", "lean"])
+            print(f"{strategy:<12} {quantity:<9} checker {verdict.to_json()['verdict']}, "
+                  + ", ".join(f"{k.prover} {k.verdict}" for k in kernels) + f"  {path}",
+                  file=sys.stderr)
+            written.append((path, cert.read(path)))
+            if any(k.verdict in ("rejected", "error") for k in kernels):
+                print(f"pyexport: a kernel did not accept {path}", file=sys.stderr)
                 return EXIT_REJECTED
     table, plot = write_report(written, args.report)
     print(table.read_text(), end="")

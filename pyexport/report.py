@@ -26,6 +26,14 @@ def _true_values(docs) -> dict[tuple[str, str], Fraction]:
     return truth
 
 
+def _kernel_columns(kernels: dict) -> dict:
+    """Coq's verdict, time and term size, and Lean's verdict, from `metrics.kernels`."""
+    coq, lean = kernels.get("coq", {}), kernels.get("lean", {})
+    return {"coq": coq.get("verdict", "-"), "coq_seconds": coq.get("seconds"),
+            "term_dag": coq.get("term_size_dag"), "term_tree": coq.get("term_size_tree"),
+            "lean": lean.get("verdict", "-")}
+
+
 def rows(docs) -> list[dict]:
     truth = _true_values(docs)
     out = []
@@ -38,19 +46,26 @@ def rows(docs) -> list[dict]:
             "true": float(truth[key]) if key in truth else None,
             "trace_length": doc["trace"]["length"], "flops": m.get("flops"),
             "seconds": m.get("seconds"), "checker": (m.get("checker") or {}).get("verdict", "-"),
-            "file": Path(path).name,
+            "file": Path(path).name, **_kernel_columns(m.get("kernels", {})),
         })
     order = {"brute-force": 0, "symmetry": 1, "convexity": 2}
     return sorted(out, key=lambda r: (r["model"], r["quantity"], order.get(r["strategy"], 9)))
 
 
+def _num(x, fmt: str) -> str:
+    return "-" if x is None else format(x, fmt)
+
+
 def markdown(table_rows: list[dict]) -> str:
     head = ("| model | quantity | strategy | bound | true value | trace length | FLOPs | "
-            "time (s) | checker |\n|---|---|---|---|---|---:|---:|---:|---|\n")
+            "time (s) | checker | Coq | Coq (s) | term size DAG / tree | Lean |\n"
+            "|---|---|---|---|---|---:|---:|---:|---|---|---:|---:|---|\n")
     lines = [
         f"| {r['model']} | {r['quantity']} | {r['strategy']} | {r['relation']} "
-        f"{r['bound']:.10g} | {'-' if r['true'] is None else format(r['true'], '.10g')} | "
-        f"{r['trace_length']} | {r['flops']:.3g} | {r['seconds']:.3f} | {r['checker']} |"
+        f"{r['bound']:.10g} | {_num(r['true'], '.10g')} | {r['trace_length']} | "
+        f"{r['flops']:.3g} | {r['seconds']:.3f} | {r['checker']} | {r['coq']} | "
+        f"{_num(r['coq_seconds'], '.2f')} | {_num(r['term_dag'], 'd')} / "
+        f"{_num(r['term_tree'], 'd')} | {r['lean']} |"
         for r in table_rows
     ]
     return head + "\n".join(lines) + "\n"
@@ -58,37 +73,47 @@ def markdown(table_rows: list[dict]) -> str:
 
 def plot(table_rows: list[dict], path: Path) -> Path:
     import matplotlib
-    import matplotlib.ticker
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     quantities = sorted({r["quantity"] for r in table_rows})
-    fig, axes = plt.subplots(1, len(quantities), figsize=(6 * len(quantities), 4.2), squeeze=False)
-    for ax, quantity in zip(axes[0], quantities):
-        for model in sorted({r["model"] for r in table_rows if r["quantity"] == quantity}):
-            sel = [r for r in table_rows if r["quantity"] == quantity and r["model"] == model]
-            ax.plot([r["trace_length"] for r in sel], [r["bound"] for r in sel], "o",
-                    label=model)
-            for r in sel:
-                ax.annotate(r["strategy"], (r["trace_length"], r["bound"]),
-                            textcoords="offset points", xytext=(-10, 7), fontsize=8)
-            if sel[0]["true"] is not None:
-                ax.axhline(sel[0]["true"], ls="--", lw=0.8, color="grey")
-        ax.set_xscale("log")
-        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
-        if quantity == "expected_loss":
-            ax.set_yscale("log")
-            ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
-        ax.margins(x=0.15, y=0.1)
-        ax.set_xlabel("proof length: trace entries of the certificate")
-        ax.set_ylabel(LABELS.get(quantity, quantity))
-        ax.set_title(f"{quantity}: bound vs. compactness (dashed: true value)", fontsize=10)
-        ax.legend(fontsize=8)
+    measures = [("trace_length", "proof length: trace entries of the certificate")]
+    if any(r["term_dag"] is not None for r in table_rows):
+        measures.append(("term_dag", "proof length: Coq checked term size (DAG nodes)"))
+    fig, axes = plt.subplots(len(measures), len(quantities), squeeze=False,
+                             figsize=(6 * len(quantities), 4.2 * len(measures)))
+    for row, (key, xlabel) in enumerate(measures):
+        for ax, quantity in zip(axes[row], quantities):
+            _plot_panel(ax, [r for r in table_rows if r["quantity"] == quantity and r[key]],
+                        key, xlabel, quantity)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return path
+
+
+def _plot_panel(ax, sel_rows: list[dict], key: str, xlabel: str, quantity: str) -> None:
+    import matplotlib.ticker
+
+    for model in sorted({r["model"] for r in sel_rows}):
+        sel = [r for r in sel_rows if r["model"] == model]
+        ax.plot([r[key] for r in sel], [r["bound"] for r in sel], "o", label=model)
+        for r in sel:
+            ax.annotate(r["strategy"], (r[key], r["bound"]), textcoords="offset points",
+                        xytext=(-10, 7), fontsize=8)
+        if sel[0]["true"] is not None:
+            ax.axhline(sel[0]["true"], ls="--", lw=0.8, color="grey")
+    ax.set_xscale("log")
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    if quantity == "expected_loss":
+        ax.set_yscale("log")
+        ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.margins(x=0.15, y=0.1)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(LABELS.get(quantity, quantity))
+    ax.set_title(f"{quantity}: bound vs. compactness (dashed: true value)", fontsize=10)
+    ax.legend(fontsize=8)
 
 
 def write_report(docs, directory: Path) -> tuple[Path, Path]:

@@ -15,10 +15,14 @@
     - Enclosure: the same, plus the standard-library primitive-float and
       primitive-integer declarations and specifications ([PrimFloat.*],
       [PrimInt63.*], [FloatAxioms.*], [Uint63.*]).
+    - Checkers ([audit_Checkers]): the axioms of the reals, the primitive-float
+      declarations and specifications (the data are primitive floats) and the
+      primitive-integer ones ([BigZ] computes with 63-bit machine words).
     - Nothing declared by pyexport.  [make -C coq audit] checks this mechanically
       (allow-list in [audit_allowlist.txt]). *)
 
 From PyExport Require Import Sums Model Symmetry Convexity Accuracy Enclosure.
+From PyExport Require Import Data Taylor ExpBounds CheckLoss CheckAccuracy.
 
 Definition audit_Sums :=
   (rsum_swap, rsum_square_split, rsum_square_sym, rsum_square_sym_mult,
@@ -47,6 +51,13 @@ Definition audit_Enclosure :=
   (encl_isum, encl_lse, encl_loss, le_of_ile_check, lt_of_ilt_check,
    toR_demo, exp_neg3_le, ln_exp1_exp2_le, lse2_demo_lt).
 
+(** The certificate checkers (Data, Taylor, ExpBounds, CheckLoss, CheckAccuracy). *)
+Definition audit_Checkers :=
+  (fdec_spec, fz_spec, exact_table_spec, exp_taylor6, exp_lo_spec, exp_hi_spec,
+   check_brute_force_loss2_correct, check_symmetry_loss2_correct,
+   check_convexity_loss2_correct, check_brute_force_accuracy2_correct,
+   check_symmetry_accuracy2_correct, check_convexity_accuracy2_correct).
+
 Print Assumptions audit_Sums.
 Print Assumptions audit_Model.
 Print Assumptions audit_Symmetry.
@@ -61,3 +72,4 @@ Print Assumptions rsum_f3_le_bound3.
 Print Assumptions num_correct2_ge.
 Print Assumptions num_correct3_ge.
 Print Assumptions exp_neg3_le.
+Print Assumptions audit_Checkers.

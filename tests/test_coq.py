@@ -1,0 +1,99 @@
+"""Coq kernel checks: the demo's certificates are accepted, tampered ones rejected.
+
+Coq is the kernel that runs on these machines (`make coq-deps` installs it); outside CI the
+tests skip with a reason when coqc is absent, in CI (CI=true) they fail instead.
+"""
+
+import copy
+import os
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+from pyexport import certificate as cert
+from pyexport.model import weights_sha256
+from pyexport.verify import COQ_DIR, coq_allowed, verify
+from tests.conftest import certificate_of, random_model
+
+if shutil.which("coqc") is None and not os.environ.get("CI"):
+    pytest.skip("coqc not installed (run `make coq-deps`): Coq kernel tests skipped",
+                allow_module_level=True)
+
+PAIRS = [(s, q) for q in ("loss", "accuracy") for s in ("brute-force", "symmetry", "convexity")]
+SMALL = random_model(8, 4, n=2, seed=1)
+
+
+@pytest.fixture(scope="module")
+def demo_results(default_model, tmp_path_factory):
+    work = tmp_path_factory.mktemp("coq")
+    results = {}
+    for strategy, quantity in PAIRS:
+        (result,) = verify(certificate_of(default_model, strategy, quantity), ["coq"],
+                           keep=work / f"{strategy}-{quantity}")
+        results[(strategy, quantity)] = result
+    return results
+
+
+@pytest.mark.parametrize("strategy,quantity", PAIRS)
+def test_coq_accepts_the_demo_certificates(demo_results, strategy, quantity):
+    result = demo_results[(strategy, quantity)]
+    assert result.verdict == "accepted", result.message
+    assert result.axioms and all(coq_allowed(a) for a in result.axioms)
+    assert result.term_size_dag > 0 and result.term_size_tree >= result.term_size_dag
+    assert result.command.startswith("coqc ")
+
+
+def test_term_size_orders_the_loss_strategies(demo_results):
+    sizes = [demo_results[(s, "loss")] for s in ("brute-force", "symmetry", "convexity")]
+    assert sizes[0].term_size_dag > sizes[1].term_size_dag > sizes[2].term_size_dag
+    assert sizes[0].term_size_tree > sizes[1].term_size_tree > sizes[2].term_size_tree
+
+
+def _tamper_weight(doc):
+    """Turn the unembedding row of label 5 around: inputs with maximum 5 change prediction
+    and loss, so the trace no longer proves the claim (the hash is made to match)."""
+    weights = cert.model_weights(doc)
+    u = np.array(weights["unembedding.weight"])
+    u[5] *= -4.0
+    doc["model"]["weights"]["unembedding.weight"] = cert.encode_array(u)
+    doc["model"]["sha256"] = weights_sha256({**weights, "unembedding.weight": u})
+
+
+def _tamper_bound(doc):
+    bound = cert.parse_rational(doc["claim"]["bound"], "")
+    better = bound / 2 if doc["claim"]["quantity"] == "expected_loss" else cert.Fraction(1)
+    doc["claim"]["bound"] = cert.rational_str(better)
+
+
+def _tamper_trace(doc):
+    (name,) = doc["trace"]["arrays"]
+    a = np.array(cert.decode_array(doc["trace"]["arrays"][name], "")).reshape(-1)
+    if name == "correct":
+        a[np.flatnonzero(~a)[0]] = True
+    elif name == "top2":
+        a[[0, 1]] = a[[1, 0]]
+    else:
+        a[3] = a[3] // 2
+    shape = doc["trace"]["arrays"][name]["shape"]
+    doc["trace"]["arrays"][name] = cert.encode_array(a.reshape(shape))
+
+
+@pytest.mark.parametrize("tamper", [_tamper_weight, _tamper_bound, _tamper_trace],
+                         ids=["weight", "bound", "trace"])
+@pytest.mark.parametrize("strategy,quantity", [("brute-force", "loss"), ("convexity", "loss"),
+                                               ("symmetry", "accuracy"),
+                                               ("convexity", "accuracy")])
+def test_coq_rejects_tampered_certificates(tmp_path, tamper, strategy, quantity):
+    doc = copy.deepcopy(certificate_of(SMALL, strategy, quantity))
+    (honest,) = verify(doc, ["coq"], keep=tmp_path / "honest")
+    assert honest.verdict == "accepted", honest.message
+    tamper(doc)
+    (result,) = verify(doc, ["coq"], keep=tmp_path / "tampered")
+    assert result.verdict == "rejected"
+
+
+def test_coq_library_audit_passes():
+    out = subprocess.run(["make", "-C", str(COQ_DIR), "audit"], capture_output=True, text=True)
+    assert out.returncode == 0 and "AUDIT OK" in out.stdout, out.stdout + out.stderr
