@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup coq-deps demo test bench verify clean
+.PHONY: setup coq-deps demo test bench bench-kernels verify clean
 
 setup: $(STAMP)
 
@@ -39,6 +39,9 @@ verify: $(STAMP) coq-deps
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_max2.py
+
+bench-kernels: $(STAMP) coq-deps
+	$(BIN)/python benchmarks/bench_kernels.py
 
 clean:
 	rm -rf $(VENV) report bench-results

@@ -22,7 +22,7 @@
       (allow-list in [audit_allowlist.txt]). *)
 
 From PyExport Require Import Sums Model Symmetry Convexity Accuracy Enclosure.
-From PyExport Require Import Data Taylor ExpBounds CheckLoss CheckAccuracy.
+From PyExport Require Import Data Taylor ExpBounds CheckLoss CheckAccuracy CheckLoss3 CheckAccuracy3.
 
 Definition audit_Sums :=
   (rsum_swap, rsum_square_split, rsum_square_sym, rsum_square_sym_mult,
@@ -51,12 +51,17 @@ Definition audit_Enclosure :=
   (encl_isum, encl_lse, encl_loss, le_of_ile_check, lt_of_ilt_check,
    toR_demo, exp_neg3_le, ln_exp1_exp2_le, lse2_demo_lt).
 
-(** The certificate checkers (Data, Taylor, ExpBounds, CheckLoss, CheckAccuracy). *)
+(** The certificate checkers (Data, Taylor, ExpBounds, CheckLoss, CheckAccuracy,
+    CheckLoss3, CheckAccuracy3). *)
 Definition audit_Checkers :=
   (fdec_spec, fz_spec, exact_table_spec, exp_taylor6, exp_lo_spec, exp_hi_spec,
    check_brute_force_loss2_correct, check_symmetry_loss2_correct,
    check_convexity_loss2_correct, check_brute_force_accuracy2_correct,
-   check_symmetry_accuracy2_correct, check_convexity_accuracy2_correct).
+   check_symmetry_accuracy2_correct, check_convexity_accuracy2_correct,
+   exp_lo_f_spec, exp_hi_f_spec, rsum_f3_le_pairs,
+   check_brute_force_loss3_correct, check_symmetry_loss3_correct,
+   check_convexity_loss3_correct, check_brute_force_accuracy3_correct,
+   check_symmetry_accuracy3_correct, check_convexity_accuracy3_correct).
 
 Print Assumptions audit_Sums.
 Print Assumptions audit_Model.

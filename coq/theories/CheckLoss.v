@@ -6,14 +6,15 @@
 
       lse (z(t1,t2)) = ln (sum_j exp (W j t1 - c1) exp (W j t2 - c2)) + c1 + c2
 
-    for shifts c_t = max_j W j t ([lse_logits2_shift]).  With A_jt >= exp (W j t - c_t)
-    (fixed point, 2^-100), [lse (z(t1,t2)) <= v + c1 + c2] follows from the
-    exact comparison  sum_j A_jt1 A_jt2 2^-200 <= exp_lo (v) 2^-100 <= exp v.
+    for shifts c_t = max_j W j t ([lse_logits2_shift]).  With floating upper
+    bounds A_jt = m 2^e >= exp (W j t - c_t) ([exp_hi_f]), [lse (z(t1,t2)) <= v + c1 + c2]
+    follows from the exact comparison  sum_j A_jt1 A_jt2 <= G 2^-P <= exp_lo_f (v) <= exp v,
+    where G is the sum rounded upwards on a grid 2^-P set by the label term.
     No logarithm is evaluated.
 
     What it defines
     - [col_info S col] : the column, its shift, the bounds A_jt and a flag
-      (all bounds found); [lse_le c1 c2 V ev] decides the sufficient condition
+      (all bounds found); [lse_le c1 c2 r V ev] decides the sufficient condition
       above for v = V 2^ev;
     - [pair_ok] (loss of input (t1,t2) <= k 2^-grid) and [diag_ok]
       (LSE(z(t,t)) <= l 2^-grid);
@@ -76,21 +77,25 @@ Definition col_max (col : list bigZ) : bigZ :=
   match col with [] => 0%bigZ | x :: r => fold_left BigZ.max r x end.
 
 Record colinfo : Type := MkCol {
-  ci_w : list bigZ;          (** W j t, units 2^sc *)
-  ci_c : bigZ;               (** the shift c_t, units 2^sc *)
-  ci_a : list bigZ;          (** A_jt >= exp (W j t - c_t), units 2^-NB *)
-  ci_ok : bool               (** every bound was found *)
+  ci_w : list bigZ;            (** W j t, units 2^S *)
+  ci_c : bigZ;                 (** the shift c_t, units 2^S *)
+  ci_a : list (bigZ * bigZ);   (** (m, e) with exp (W j t - c_t) <= m 2^e *)
+  ci_ok : bool                 (** every bound was found *)
 }.
 
 Definition dflt_col : colinfo := MkCol [] 0%bigZ [] false.
 
 Definition isSomeb {A : Type} (o : option A) : bool := match o with Some _ => true | None => false end.
-Definition getB (o : option bigZ) : bigZ := match o with Some u => u | None => 0%bigZ end.
+Definition getP (o : option (bigZ * bigZ)) : bigZ * bigZ :=
+  match o with Some u => u | None => (0, 0)%bigZ end.
+
+(** Real value of a floating pair. *)
+Definition fval (x : bigZ * bigZ) : R := IZR (zB (fst x)) * bpow radix2 (zB (snd x)).
 
 Definition col_info (es : bigZ) (col : list bigZ) : colinfo :=
   let c := col_max col in
-  let a := map (fun x => exp_hi (x - c) es) col in
-  MkCol col c (map getB a) (forallb isSomeb a).
+  let a := map (fun x => exp_hi_f (x - c) es) col in
+  MkCol col c (map getP a) (forallb isSomeb a).
 
 Definition infos (sc : Z) (cols : list (list bigZ)) : list colinfo :=
   let es := BigZ.of_Z sc in map (col_info es) cols.
@@ -99,8 +104,7 @@ Definition col_ok (p : mlp) (sc : Z) (ci : colinfo) (t : nat) : Prop :=
   length (ci_w ci) = mlp_d p /\ length (ci_a ci) = mlp_d p /\
   forall j, (j < mlp_d p)%nat ->
     W p j t = IZR (zB (nth j (ci_w ci) 0%bigZ)) * bpow radix2 sc /\
-    exp (W p j t - IZR (zB (ci_c ci)) * bpow radix2 sc)
-    <= IZR (zB (nth j (ci_a ci) 0%bigZ)) * bpow radix2 (- NB).
+    exp (W p j t - IZR (zB (ci_c ci)) * bpow radix2 sc) <= fval (nth j (ci_a ci) (0, 0)%bigZ).
 
 Lemma infos_spec w sc cols t :
   exact_table w = Some (sc, cols) -> (t < w_d w)%nat ->
@@ -117,17 +121,18 @@ Proof.
   split; [exact HW|].
   set (col := nth t cols []) in *. set (c := col_max col).
   assert (Lcol : length col = w_d w) by exact Lr.
-  set (a := map (fun x => exp_hi (x - c) (BigZ.of_Z sc)) col).
-  assert (Hjc : (j < length col)%nat) by (apply (Nat.lt_le_trans _ _ _ Hj); apply Nat.eq_le_incl; symmetry; exact Lcol).
+  set (a := map (fun x => exp_hi_f (x - c) (BigZ.of_Z sc)) col).
+  assert (Hjc : (j < length col)%nat)
+    by (apply (Nat.lt_le_trans _ _ _ Hj); apply Nat.eq_le_incl; symmetry; exact Lcol).
   assert (Hin : In (nth j a None) a) by (apply nth_In; unfold a; rewrite map_length; exact Hjc).
   specialize (Hok _ Hin).
-  assert (Ha : nth j a None = exp_hi (nth j col 0%bigZ - c) (BigZ.of_Z sc))
+  assert (Ha : nth j a None = exp_hi_f (nth j col 0%bigZ - c) (BigZ.of_Z sc))
     by (unfold a; rewrite (nth_map_lt _ col j 0%bigZ) by exact Hjc; reflexivity).
-  rewrite Ha in Hok. destruct (exp_hi (nth j col 0%bigZ - c) (BigZ.of_Z sc)) as [u|] eqn:Hu;
+  rewrite Ha in Hok. destruct (exp_hi_f (nth j col 0%bigZ - c) (BigZ.of_Z sc)) as [[u e]|] eqn:Hu;
     [|discriminate].
-  rewrite (nth_map_lt getB a j None) by (unfold a; rewrite map_length; exact Hjc).
-  rewrite Ha. simpl.
-  pose proof (exp_hi_spec _ _ _ Hu) as He.
+  rewrite (nth_map_lt getP a j None) by (unfold a; rewrite map_length; exact Hjc).
+  rewrite Ha. unfold fval. simpl.
+  pose proof (exp_hi_f_spec _ _ _ _ Hu) as He.
   rewrite BigZ.spec_sub, BigZ.spec_of_Z, minus_IZR in He.
   rewrite HW. replace (IZR (zB (nth j col 0%bigZ)) * bpow radix2 sc - IZR (zB c) * bpow radix2 sc)
     with ((IZR (zB (nth j col 0%bigZ)) - IZR (zB c)) * bpow radix2 sc) by ring.
@@ -136,25 +141,30 @@ Qed.
 
 (** ** The sufficient condition for an LSE bound *)
 
-Fixpoint bdot (acc : bigZ) (a b : list bigZ) : bigZ :=
+(** [gsum2 P acc a b]: an upper bound, in units 2^-P, of acc 2^-P + sum_j a_j b_j. *)
+Fixpoint gsum2 (P acc : bigZ) (a b : list (bigZ * bigZ)) : bigZ :=
   match a, b with
-  | x :: a', y :: b' => bdot (acc + x * y)%bigZ a' b'
+  | (m1, e1) :: a', (m2, e2) :: b' => gsum2 P (acc + up_at P (m1 * m2) (e1 + e2))%bigZ a' b'
   | _, _ => acc
   end.
 
-Lemma bdot_spec a b acc :
-  length a = length b ->
-  IZR (zB (bdot acc a b))
-  = IZR (zB acc) + rsum (length a) (fun j => IZR (zB (nth j a 0%bigZ)) * IZR (zB (nth j b 0%bigZ))).
-Proof.
-  revert b acc. induction a as [|x a IH]; intros [|y b] acc Hl; simpl in Hl; try discriminate.
-  - simpl. ring.
-  - cbn [bdot length]. rewrite IH by lia. rewrite rsum_S_l.
-    rewrite BigZ.spec_add, BigZ.spec_mul, plus_IZR, mult_IZR. cbn [nth]. ring.
-Qed.
+Lemma fval_mul m1 e1 m2 e2 :
+  IZR (zB (m1 * m2)%bigZ) * bpow radix2 (zB (e1 + e2)%bigZ) = fval (m1, e1) * fval (m2, e2).
+Proof. unfold fval. simpl. rewrite BigZ.spec_mul, BigZ.spec_add, mult_IZR, bpow_plus. ring. Qed.
 
-Definition lse_le (c1 c2 : colinfo) (V ev : bigZ) : bool :=
-  ci_ok c1 && ci_ok c2 && (bdot 0 (ci_a c1) (ci_a c2) <=? BigZ.shiftl (exp_lo V ev) nbB)%bigZ.
+Lemma gsum2_spec P a b acc :
+  length a = length b ->
+  IZR (zB acc) * bpow radix2 (- zB P)
+  + rsum (length a) (fun j => fval (nth j a (0, 0)%bigZ) * fval (nth j b (0, 0)%bigZ))
+  <= IZR (zB (gsum2 P acc a b)) * bpow radix2 (- zB P).
+Proof.
+  revert b acc. induction a as [|[m1 e1] a IH]; intros [|[m2 e2] b] acc Hl; simpl in Hl; try discriminate.
+  - simpl. lra.
+  - cbn [gsum2 length]. rewrite rsum_S_l. cbn [nth].
+    eapply Rle_trans; [|apply IH; lia].
+    rewrite BigZ.spec_add, plus_IZR, Rmult_plus_distr_r.
+    pose proof (up_at_spec P (m1 * m2) (e1 + e2)) as Hu. rewrite fval_mul in Hu. lra.
+Qed.
 
 Lemma lse_logits2_shift p t1 t2 s1 s2 :
   (0 < mlp_d p)%nat ->
@@ -172,9 +182,19 @@ Proof.
   ring.
 Qed.
 
-Lemma lse_le_spec p sc c1 c2 t1 t2 V ev :
+(** Decide [lse (z(t1,t2)) <= V 2^ev + c1 + c2]; [r] picks the term that fixes the
+    working precision 2^-P (any choice is sound). *)
+Definition lse_le (c1 c2 : colinfo) (r : nat) (V ev : bigZ) : bool :=
+  ci_ok c1 && ci_ok c2 &&
+  let x1 := nth r (ci_a c1) (0, 0)%bigZ in
+  let x2 := nth r (ci_a c2) (0, 0)%bigZ in
+  let P := (nbB + 8 - (snd x1 + snd x2 + BigZ.log2 (fst x1 * fst x2)))%bigZ in
+  let L := exp_lo_f V ev in
+  dyB_le (gsum2 P 0 (ci_a c1) (ci_a c2)) (- P) (fst L) (snd L).
+
+Lemma lse_le_spec p sc c1 c2 t1 t2 r V ev :
   (0 < mlp_d p)%nat -> (ci_ok c1 = true -> col_ok p sc c1 t1) -> (ci_ok c2 = true -> col_ok p sc c2 t2) ->
-  lse_le c1 c2 V ev = true ->
+  lse_le c1 c2 r V ev = true ->
   lse (mlp_d p) (logits2 p t1 t2)
   <= IZR (zB V) * bpow radix2 (zB ev)
      + (IZR (zB (ci_c c1)) * bpow radix2 sc + IZR (zB (ci_c c2)) * bpow radix2 sc).
@@ -186,26 +206,16 @@ Proof.
   rewrite (lse_logits2_shift p t1 t2 s1 s2 Hd). apply Rplus_le_compat_r.
   set (G := rsum (mlp_d p) (fun j => exp (W p j t1 - s1) * exp (W p j t2 - s2))).
   assert (HG : 0 < G) by (apply rsum_pos; [exact Hd|]; intros; apply Rmult_lt_0_compat; apply exp_pos).
-  pose proof bpow_NB_pos as HB. set (B := bpow radix2 NB) in *.
-  (* G <= bdot * 2^-2NB *)
-  assert (HGb : G <= IZR (zB (bdot 0 (ci_a c1) (ci_a c2))) * (/ B * / B)).
-  { rewrite bdot_spec by lia. rewrite bz0', Rplus_0_l, L1a, <- rsum_scal_r.
-    apply rsum_le. intros j Hj.
+  cbv zeta in Hle. set (P := (nbB + 8 - _)%bigZ) in Hle.
+  pose proof (gsum2_spec P (ci_a c1) (ci_a c2) 0%bigZ (eq_trans L1a (eq_sym L2a))) as Hs.
+  rewrite bz0', Rmult_0_l, Rplus_0_l in Hs.
+  assert (HGb : G <= IZR (zB (gsum2 P 0 (ci_a c1) (ci_a c2))) * bpow radix2 (- zB P)).
+  { eapply Rle_trans; [|exact Hs]. change BigZ.t with BigZ.t_ in *. rewrite L1a. apply rsum_le. intros j Hj.
     destruct (V1 j Hj) as [_ E1]. destruct (V2 j Hj) as [_ E2].
-    rewrite bpow_mNB in E1, E2. fold B in E1, E2.
-    replace (IZR (zB (nth j (ci_a c1) 0%bigZ)) * IZR (zB (nth j (ci_a c2) 0%bigZ)) * (/ B * / B))
-      with ((IZR (zB (nth j (ci_a c1) 0%bigZ)) * / B) * (IZR (zB (nth j (ci_a c2) 0%bigZ)) * / B))
-      by ring.
     apply Rmult_le_compat; try (left; apply exp_pos); assumption. }
-  rewrite BigZ.spec_leb in Hle. apply Z.leb_le in Hle. rewrite BigZ.spec_shiftl, nbB_spec in Hle.
-  rewrite Z.shiftl_mul_pow2 in Hle by (unfold NB; lia). apply IZR_le in Hle.
-  rewrite mult_IZR, <- (bpow_nonneg_IZR NB) in Hle by (unfold NB; lia). fold B in Hle.
-  pose proof (exp_lo_spec V ev) as HE. rewrite bpow_mNB in HE. fold B in HE.
-  assert (HGe : G <= exp (IZR (zB V) * bpow radix2 (zB ev))).
-  { apply Rle_trans with (1 := HGb). apply Rle_trans with (2 := HE).
-    replace (IZR (zB (exp_lo V ev)) * / B) with (IZR (zB (exp_lo V ev)) * B * (/ B * / B))
-      by (field; lra).
-    apply Rmult_le_compat_r; [apply Rmult_le_pos; left; apply Rinv_0_lt_compat; exact HB|exact Hle]. }
+  apply dyB_le_spec in Hle. rewrite BigZ.spec_opp in Hle.
+  pose proof (exp_lo_f_spec V ev) as HE.
+  assert (HGe : G <= exp (IZR (zB V) * bpow radix2 (zB ev))) by lra.
   rewrite <- (ln_exp (IZR (zB V) * bpow radix2 (zB ev))).
   destruct HGe as [Hlt|Heq]; [left; apply ln_increasing; assumption|right; rewrite Heq; reflexivity].
 Qed.
@@ -218,7 +228,7 @@ Definition pair_ok (c1 c2 : colinfo) (y : nat) (g sc : Z) (k : float) : bool :=
   | Some kz =>
       let vy := (nth y (ci_w c1) 0 - ci_c c1 + nth y (ci_w c2) 0 - ci_c c2)%bigZ in
       let v := dyadd (BigZ.of_Z kz) (BigZ.of_Z (- g)) vy (BigZ.of_Z sc) in
-      lse_le c1 c2 (fst v) (snd v)
+      lse_le c1 c2 y (fst v) (snd v)
   | None => false
   end.
 
@@ -232,7 +242,7 @@ Proof.
   destruct (fz k) as [kz|]; [|discriminate].
   set (c1 := nth t1 (infos sc cols) dflt_col) in *. set (c2 := nth t2 (infos sc cols) dflt_col) in *.
   assert (Hy : (Nat.max t1 t2 < w_d w)%nat) by (apply Nat.max_lub_lt; assumption).
-  pose proof (lse_le_spec (model_of w) sc c1 c2 t1 t2 _ _ Hd
+  pose proof (lse_le_spec (model_of w) sc c1 c2 t1 t2 _ _ _ Hd
                 (infos_spec w sc cols t1 Hx H1) (infos_spec w sc cols t2 Hx H2) Hc) as HL.
   rewrite dyadd_spec in HL.
   assert (Ok : ci_ok c1 = true /\ ci_ok c2 = true).
@@ -248,23 +258,23 @@ Proof.
 Qed.
 
 (** LSE(z(t,t)) is at most l 2^-g. *)
-Definition diag_ok (c : colinfo) (g sc : Z) (l : float) : bool :=
+Definition diag_ok (c : colinfo) (t : nat) (g sc : Z) (l : float) : bool :=
   match fz l with
   | Some lz =>
       let v := dyadd (BigZ.of_Z lz) (BigZ.of_Z (- g)) (- (ci_c c + ci_c c))%bigZ (BigZ.of_Z sc) in
-      lse_le c c (fst v) (snd v)
+      lse_le c c t (fst v) (snd v)
   | None => false
   end.
 
 Lemma diag_ok_spec w sc cols t g l :
   exact_table w = Some (sc, cols) -> (0 < w_d w)%nat -> (t < w_d w)%nat ->
-  diag_ok (nth t (infos sc cols) dflt_col) g sc l = true ->
+  diag_ok (nth t (infos sc cols) dflt_col) t g sc l = true ->
   lse (w_d w) (logits2 (model_of w) t t) <= IZR (fz0 l) * bpow radix2 (- g).
 Proof.
   intros Hx Hd Ht Hc. unfold diag_ok, fz0 in *.
   destruct (fz l) as [lz|]; [|discriminate].
   set (c := nth t (infos sc cols) dflt_col) in *.
-  pose proof (lse_le_spec (model_of w) sc c c t t _ _ Hd
+  pose proof (lse_le_spec (model_of w) sc c c t t _ _ _ Hd
                 (infos_spec w sc cols t Hx Ht) (infos_spec w sc cols t Hx Ht) Hc) as HL.
   rewrite dyadd_spec in HL.
   rewrite !BigZ.spec_of_Z, BigZ.spec_opp, BigZ.spec_add, opp_IZR, plus_IZR in HL.
@@ -409,7 +419,7 @@ Definition check_convexity_loss2 (c : cdata (list float)) : bool :=
       let inf := infos sc cols in
       let e0 := Z.min (- g) sc in
       Nat.ltb 0 d &&
-      all_below d (fun s => diag_ok (nth s inf dflt_col) g sc (nth s tr 0%float)) &&
+      all_below d (fun s => diag_ok (nth s inf dflt_col) s g sc (nth s tr 0%float)) &&
       loss_claim_ok (conv_total tr cols g sc e0 d) e0 d (cd_p c) (cd_q c)
   end.
 

@@ -3,8 +3,8 @@
     Same method as [CheckLoss.v] (exact table, verified [exp] bounds, no
     logarithm):  lse (z(t1,t2,t3)) = ln (sum_j A_jt1 A_jt2 A_jt3) + c1 + c2 + c3
     with A_jt = exp (W j t - c_t), and a loss bound k 2^-g holds when
-    sum_j A'_jt1 A'_jt2 A'_jt3 2^-300 <= exp_lo (v) 2^-100 for
-    v = k 2^-g + W y t1 + W y t2 + W y t3 - c1 - c2 - c3.
+    sum_j A'_jt1 A'_jt2 A'_jt3 <= G 2^-P <= exp_lo_f (v) for the floating upper
+    bounds A' of [exp_hi_f] and v = k 2^-g + W y t1 + W y t2 + W y t3 - c1 - c2 - c3.
 
     Checkers ([cdata _ -> bool]) and theorems:
     - [check_brute_force_loss3] / [check_brute_force_loss3_correct]:
@@ -28,28 +28,39 @@ Open Scope R_scope.
 
 Local Notation zB := BigZ.to_Z.
 
+Lemma fval_mul' m1 e1 m2 e2 m3 e3 :
+  IZR (zB (m1 * m2 * m3)%bigZ) * bpow radix2 (zB (e1 + e2 + e3)%bigZ)
+  = fval (m1, e1) * fval (m2, e2) * fval (m3, e3).
+Proof. unfold fval. simpl. rewrite !BigZ.spec_mul, !BigZ.spec_add, !mult_IZR, !bpow_plus. ring. Qed.
+
 Definition fget3 (M : list (list (list float))) (i j k : nat) : float :=
   nth k (nth j (nth i M []) []) 0%float.
 
 (** ** The three-factor partition function *)
 
-Fixpoint bdot3 (acc : bigZ) (a b c : list bigZ) : bigZ :=
+(** [gsum3 P acc a b c]: an upper bound, in units 2^-P, of acc 2^-P + sum_j a_j b_j c_j. *)
+Fixpoint gsum3 (P acc : bigZ) (a b c : list (bigZ * bigZ)) : bigZ :=
   match a, b, c with
-  | x :: a', y :: b', z :: c' => bdot3 (acc + x * y * z)%bigZ a' b' c'
+  | (m1, e1) :: a', (m2, e2) :: b', (m3, e3) :: c' =>
+      gsum3 P (acc + up_at P (m1 * m2 * m3) (e1 + e2 + e3))%bigZ a' b' c'
   | _, _, _ => acc
   end.
 
-Lemma bdot3_spec a b c acc :
+Lemma gsum3_spec P a b c acc :
   length a = length b -> length a = length c ->
-  IZR (zB (bdot3 acc a b c))
-  = IZR (zB acc) + rsum (length a) (fun j => IZR (zB (nth j a 0%bigZ)) * IZR (zB (nth j b 0%bigZ))
-                                             * IZR (zB (nth j c 0%bigZ))).
+  IZR (zB acc) * bpow radix2 (- zB P)
+  + rsum (length a) (fun j => fval (nth j a (0, 0)%bigZ) * fval (nth j b (0, 0)%bigZ)
+                              * fval (nth j c (0, 0)%bigZ))
+  <= IZR (zB (gsum3 P acc a b c)) * bpow radix2 (- zB P).
 Proof.
-  revert b c acc. induction a as [|x a IH]; intros [|y b] [|z c] acc Hb Hc;
+  revert b c acc. induction a as [|[m1 e1] a IH]; intros [|[m2 e2] b] [|[m3 e3] c] acc Hb Hc;
     simpl in Hb, Hc; try discriminate.
-  - simpl. ring.
-  - cbn [bdot3 length]. rewrite IH by lia. rewrite rsum_S_l.
-    rewrite BigZ.spec_add, !BigZ.spec_mul, plus_IZR, !mult_IZR. cbn [nth]. ring.
+  - simpl. lra.
+  - cbn [gsum3 length]. rewrite rsum_S_l. cbn [nth].
+    eapply Rle_trans; [|apply IH; lia].
+    rewrite BigZ.spec_add, plus_IZR, Rmult_plus_distr_r.
+    pose proof (up_at_spec P (m1 * m2 * m3) (e1 + e2 + e3)) as Hu.
+    rewrite fval_mul' in Hu. lra.
 Qed.
 
 Lemma lse_logits3_shift p t1 t2 t3 s1 s2 s3 :
@@ -73,17 +84,20 @@ Proof.
   ring.
 Qed.
 
-Definition two2NB' : bigZ := BigZ.shiftl 1 (2 * nbB).
-
-Definition lse3_le (c1 c2 c3 : colinfo) (V ev : bigZ) : bool :=
+Definition lse3_le (c1 c2 c3 : colinfo) (r : nat) (V ev : bigZ) : bool :=
   ci_ok c1 && ci_ok c2 && ci_ok c3 &&
-  (bdot3 0 (ci_a c1) (ci_a c2) (ci_a c3) <=? BigZ.shiftl (exp_lo V ev) (2 * nbB))%bigZ.
+  let x1 := nth r (ci_a c1) (0, 0)%bigZ in
+  let x2 := nth r (ci_a c2) (0, 0)%bigZ in
+  let x3 := nth r (ci_a c3) (0, 0)%bigZ in
+  let P := (nbB + 8 - (snd x1 + snd x2 + snd x3 + BigZ.log2 (fst x1 * fst x2 * fst x3)))%bigZ in
+  let L := exp_lo_f V ev in
+  dyB_le (gsum3 P 0 (ci_a c1) (ci_a c2) (ci_a c3)) (- P) (fst L) (snd L).
 
-Lemma lse3_le_spec p S c1 c2 c3 t1 t2 t3 V ev :
+Lemma lse3_le_spec p S c1 c2 c3 t1 t2 t3 r V ev :
   (0 < mlp_d p)%nat ->
   (ci_ok c1 = true -> col_ok p S c1 t1) -> (ci_ok c2 = true -> col_ok p S c2 t2) ->
   (ci_ok c3 = true -> col_ok p S c3 t3) ->
-  lse3_le c1 c2 c3 V ev = true ->
+  lse3_le c1 c2 c3 r V ev = true ->
   lse (mlp_d p) (logits3 p t1 t2 t3)
   <= IZR (zB V) * bpow radix2 (zB ev)
      + (IZR (zB (ci_c c1)) * bpow radix2 S + IZR (zB (ci_c c2)) * bpow radix2 S
@@ -97,33 +111,23 @@ Proof.
   set (s3 := IZR (zB (ci_c c3)) * bpow radix2 S).
   rewrite (lse_logits3_shift p t1 t2 t3 s1 s2 s3 Hd). apply Rplus_le_compat_r.
   set (G := rsum (mlp_d p) (fun j => exp (W p j t1 - s1) * exp (W p j t2 - s2) * exp (W p j t3 - s3))).
-  pose proof bpow_NB_pos as HB. set (B := bpow radix2 NB) in *.
-  assert (HGb : G <= IZR (zB (bdot3 0 (ci_a c1) (ci_a c2) (ci_a c3))) * (/ B * / B * / B)).
-  { rewrite bdot3_spec by lia. rewrite bz0', Rplus_0_l, L1a, <- rsum_scal_r.
-    apply rsum_le. intros j Hj.
-    destruct (V1 j Hj) as [_ E1]. destruct (V2 j Hj) as [_ E2]. destruct (V3 j Hj) as [_ E3].
-    rewrite bpow_mNB in E1, E2, E3. fold B in E1, E2, E3.
-    set (a1 := IZR (zB (nth j (ci_a c1) 0%bigZ))) in *. set (a2 := IZR (zB (nth j (ci_a c2) 0%bigZ))) in *.
-    set (a3 := IZR (zB (nth j (ci_a c3) 0%bigZ))) in *.
-    replace (a1 * a2 * a3 * (/ B * / B * / B)) with ((a1 * / B) * (a2 * / B) * (a3 * / B)) by ring.
-    apply Rmult_le_compat; try (left; apply exp_pos); try assumption.
-    - apply Rmult_le_pos; left; apply exp_pos.
-    - apply Rmult_le_compat; try (left; apply exp_pos); assumption. }
-  rewrite BigZ.spec_leb in Hle. apply Z.leb_le in Hle.
-  rewrite BigZ.spec_shiftl, BigZ.spec_mul, nbB_spec in Hle. change (zB 2) with 2%Z in Hle.
-  rewrite Z.shiftl_mul_pow2 in Hle by (unfold NB; lia). apply IZR_le in Hle.
-  rewrite mult_IZR, <- (bpow_nonneg_IZR (2 * NB)) in Hle by (unfold NB; lia).
-  replace (bpow radix2 (2 * NB)) with (B * B) in Hle
-    by (unfold B; rewrite <- bpow_plus; f_equal; ring).
-  pose proof (exp_lo_spec V ev) as HE. rewrite bpow_mNB in HE. fold B in HE.
-  assert (HGe : G <= exp (IZR (zB V) * bpow radix2 (zB ev))).
-  { apply Rle_trans with (1 := HGb). apply Rle_trans with (2 := HE).
-    replace (IZR (zB (exp_lo V ev)) * / B)
-      with (IZR (zB (exp_lo V ev)) * (B * B) * (/ B * / B * / B)) by (field; lra).
-    apply Rmult_le_compat_r; [|exact Hle].
-    repeat apply Rmult_le_pos; left; apply Rinv_0_lt_compat; exact HB. }
   assert (HG : 0 < G).
   { apply rsum_pos; [exact Hd|]. intros. repeat apply Rmult_lt_0_compat; apply exp_pos. }
+  cbv zeta in Hle. set (P := (nbB + 8 - _)%bigZ) in Hle.
+  pose proof (gsum3_spec P (ci_a c1) (ci_a c2) (ci_a c3) 0%bigZ (eq_trans L1a (eq_sym L2a))
+                (eq_trans L1a (eq_sym L3a))) as Hs.
+  rewrite bz0', Rmult_0_l, Rplus_0_l in Hs.
+  assert (HGb : G <= IZR (zB (gsum3 P 0 (ci_a c1) (ci_a c2) (ci_a c3))) * bpow radix2 (- zB P)).
+  { eapply Rle_trans; [|exact Hs]. change BigZ.t with BigZ.t_ in *. rewrite L1a.
+    apply rsum_le. intros j Hj.
+    destruct (V1 j Hj) as [_ E1]. destruct (V2 j Hj) as [_ E2]. destruct (V3 j Hj) as [_ E3].
+    apply Rmult_le_compat; try assumption.
+    - apply Rmult_le_pos; left; apply exp_pos.
+    - left; apply exp_pos.
+    - apply Rmult_le_compat; try (left; apply exp_pos); assumption. }
+  apply dyB_le_spec in Hle. rewrite BigZ.spec_opp in Hle.
+  pose proof (exp_lo_f_spec V ev) as HE.
+  assert (HGe : G <= exp (IZR (zB V) * bpow radix2 (zB ev))) by lra.
   rewrite <- (ln_exp (IZR (zB V) * bpow radix2 (zB ev))).
   destruct HGe as [Hlt|Heq]; [left; apply ln_increasing; assumption|right; rewrite Heq; reflexivity].
 Qed.
@@ -135,7 +139,7 @@ Definition triple_ok (c1 c2 c3 : colinfo) (y : nat) (g sc : Z) (k : float) : boo
       let vy := (nth y (ci_w c1) 0 - ci_c c1 + nth y (ci_w c2) 0 - ci_c c2
                  + nth y (ci_w c3) 0 - ci_c c3)%bigZ in
       let v := dyadd (BigZ.of_Z kz) (BigZ.of_Z (- g)) vy (BigZ.of_Z sc) in
-      lse3_le c1 c2 c3 (fst v) (snd v)
+      lse3_le c1 c2 c3 y (fst v) (snd v)
   | None => false
   end.
 
@@ -151,7 +155,7 @@ Proof.
   set (c1 := nth t1 (infos sc cols) dflt_col) in *. set (c2 := nth t2 (infos sc cols) dflt_col) in *.
   set (c3 := nth t3 (infos sc cols) dflt_col) in *.
   assert (Hy : (max3 t1 t2 t3 < w_d w)%nat) by (unfold max3; repeat apply Nat.max_lub_lt; assumption).
-  pose proof (lse3_le_spec (model_of w) sc c1 c2 c3 t1 t2 t3 _ _ Hd
+  pose proof (lse3_le_spec (model_of w) sc c1 c2 c3 t1 t2 t3 _ _ _ Hd
                 (infos_spec w sc cols t1 Hx H1) (infos_spec w sc cols t2 Hx H2)
                 (infos_spec w sc cols t3 Hx H3) Hc) as HL.
   rewrite dyadd_spec in HL.

@@ -438,3 +438,180 @@ Proof.
   replace (q * / B * (IZR (zB L) * B)) with (q * IZR (zB L)) by (field; lra).
   exact Hc.
 Qed.
+
+(** ** Floating results: (m, e) with m about NB bits, for any magnitude *)
+
+Lemma log2_nonneg_B (U : bigZ) : (0 <= zB (BigZ.log2 U))%Z.
+Proof. rewrite BigZ.spec_log2. apply Z.log2_nonneg. Qed.
+
+(** Lower bound of exp (X 2^E) as m 2^e. *)
+Definition exp_lo_f (X E : bigZ) : bigZ * bigZ :=
+  if (0 <=? X)%bigZ then (pos_lo X E, (- nbB)%bigZ)
+  else match pos_hi (- X) E with
+       | Some U =>
+           if (0 <? U)%bigZ then
+             let s := (nbB + BigZ.log2 U + 1)%bigZ in (BigZ.shiftl 1 s / U, nbB - s)%bigZ
+           else (0, 0)%bigZ
+       | None => (0, 0)%bigZ
+       end.
+
+(** Upper bound of exp (X 2^E) as m 2^e. *)
+Definition exp_hi_f (X E : bigZ) : option (bigZ * bigZ) :=
+  if (0 <=? X)%bigZ then
+    match pos_hi X E with Some U => Some (U, (- nbB)%bigZ) | None => None end
+  else let L := pos_lo (- X) E in
+       if (0 <? L)%bigZ then
+         let s := (nbB + BigZ.log2 L + 1)%bigZ in Some ((BigZ.shiftl 1 s + L - 1) / L, nbB - s)%bigZ
+       else None.
+
+Lemma shiftl1_spec (s : bigZ) : (0 <= zB s)%Z -> IZR (zB (BigZ.shiftl 1 s)) = bpow radix2 (zB s).
+Proof.
+  intros Hs. rewrite BigZ.spec_shiftl, bz1, Z.shiftl_mul_pow2 by exact Hs. rewrite Z.mul_1_l.
+  symmetry. apply bpow_nonneg_IZR. exact Hs.
+Qed.
+
+Theorem exp_lo_f_spec X E :
+  IZR (zB (fst (exp_lo_f X E))) * bpow radix2 (zB (snd (exp_lo_f X E)))
+  <= exp (IZR (zB X) * bpow radix2 (zB E)).
+Proof.
+  unfold exp_lo_f. destruct (0 <=? X)%bigZ eqn:HX.
+  - cbn [fst snd]. change (zB (- nbB)%bigZ) with (- NB)%Z.
+    destruct (reduce X E) eqn:Hr.
+    + apply pos_lo_spec. congruence.
+    + unfold pos_lo. rewrite Hr. rewrite bz0, Rmult_0_l. left. apply exp_pos.
+  - destruct (pos_hi (- X) E) as [U|] eqn:Hu;
+      [|cbn [fst snd]; rewrite bz0, Rmult_0_l; left; apply exp_pos].
+    destruct (0 <? U)%bigZ eqn:HU; [|cbn [fst snd]; rewrite bz0, Rmult_0_l; left; apply exp_pos].
+    cbn [fst snd].
+    rewrite BigZ.spec_ltb in HU. apply Z.ltb_lt in HU. rewrite bz0 in HU.
+    set (s := (nbB + BigZ.log2 U + 1)%bigZ).
+    assert (Hs : (0 <= zB s)%Z)
+      by (unfold s; rewrite !BigZ.spec_add, nbB_spec, bz1; pose proof (log2_nonneg_B U); unfold NB; lia).
+    pose proof (pos_hi_spec _ _ _ Hu) as Hx. rewrite BigZ.spec_opp, opp_IZR in Hx.
+    rewrite bpow_mNB in Hx. pose proof bpow_NB_pos as HB. set (B := bpow radix2 NB) in *.
+    set (x := IZR (zB X) * bpow radix2 (zB E)) in *.
+    replace (- IZR (zB X) * bpow radix2 (zB E)) with (- x) in Hx by (unfold x; ring).
+    rewrite exp_Ropp in Hx.
+    assert (HUR : 0 < IZR (zB U)) by (apply IZR_lt; exact HU).
+    assert (Hex : B / IZR (zB U) <= exp x).
+    { pose proof (exp_pos x) as Hp.
+      apply Rmult_le_reg_r with (/ exp x * IZR (zB U)).
+      - apply Rmult_lt_0_compat; [apply Rinv_0_lt_compat; exact Hp|exact HUR].
+      - replace (B / IZR (zB U) * (/ exp x * IZR (zB U))) with (B * / exp x) by (field; lra).
+        replace (exp x * (/ exp x * IZR (zB U))) with (IZR (zB U)) by (field; lra).
+        apply Rmult_le_reg_r with (/ B); [apply Rinv_0_lt_compat; exact HB|].
+        replace (B * / exp x * / B) with (/ exp x) by (field; lra). exact Hx. }
+    apply Rle_trans with (B / IZR (zB U)); [|exact Hex].
+    rewrite BigZ.spec_div, BigZ.spec_sub, nbB_spec.
+    pose proof (IZR_div_le (zB (BigZ.shiftl 1 s)) (zB U) HU) as Hd.
+    rewrite shiftl1_spec in Hd by exact Hs.
+    set (q := IZR (zB (BigZ.shiftl 1 s) / zB U)) in *.
+    pose proof (bpow_gt_0 radix2 (zB s)) as Hps. set (Ps := bpow radix2 (zB s)) in *.
+    replace (bpow radix2 (NB - zB s)) with (B * / Ps)
+      by (unfold B, Ps; rewrite <- bpow_opp, <- bpow_plus; f_equal; ring).
+    apply Rmult_le_reg_r with (IZR (zB U) * Ps * / B).
+    + apply Rmult_lt_0_compat; [apply Rmult_lt_0_compat; assumption|apply Rinv_0_lt_compat; exact HB].
+    + replace (q * (B * / Ps) * (IZR (zB U) * Ps * / B)) with (q * IZR (zB U)) by (field; lra).
+      replace (B / IZR (zB U) * (IZR (zB U) * Ps * / B)) with Ps by (field; lra).
+      exact Hd.
+Qed.
+
+Theorem exp_hi_f_spec X E U e :
+  exp_hi_f X E = Some (U, e) ->
+  exp (IZR (zB X) * bpow radix2 (zB E)) <= IZR (zB U) * bpow radix2 (zB e).
+Proof.
+  unfold exp_hi_f. destruct (0 <=? X)%bigZ eqn:HX.
+  - destruct (pos_hi X E) as [U'|] eqn:Hu; [|discriminate].
+    intros Heq. injection Heq as <- <-. change (zB (- nbB)%bigZ) with (- NB)%Z.
+    apply pos_hi_spec. exact Hu.
+  - destruct (0 <? pos_lo (- X) E)%bigZ eqn:HL; [|discriminate].
+    set (L := pos_lo (- X) E) in *. set (s := (nbB + BigZ.log2 L + 1)%bigZ).
+    intros Heq. assert (HUe : U = ((BigZ.shiftl 1 s + L - 1) / L)%bigZ /\ e = (nbB - s)%bigZ)
+      by (split; congruence).
+    destruct HUe as [-> ->]. clear Heq.
+    rewrite BigZ.spec_ltb in HL. apply Z.ltb_lt in HL. rewrite bz0 in HL.
+    assert (Hs : (0 <= zB s)%Z)
+      by (unfold s; rewrite !BigZ.spec_add, nbB_spec, bz1; pose proof (log2_nonneg_B L); unfold NB; lia).
+    assert (Hr : reduce (- X) E <> None).
+    { intros Hn. unfold L, pos_lo in HL. rewrite Hn, bz0 in HL. lia. }
+    destruct (pos_lo_spec (- X) E) as [_ Hx]. specialize (Hx Hr). fold L in Hx.
+    rewrite BigZ.spec_opp, opp_IZR in Hx.
+    set (x := IZR (zB X) * bpow radix2 (zB E)) in *.
+    replace (- IZR (zB X) * bpow radix2 (zB E)) with (- x) in Hx by (unfold x; ring).
+    rewrite exp_Ropp, bpow_mNB in Hx. pose proof bpow_NB_pos as HB. set (B := bpow radix2 NB) in *.
+    assert (HLR : 0 < IZR (zB L)) by (apply IZR_lt; exact HL).
+    pose proof (exp_pos x) as Hp.
+    assert (Hex : exp x <= B / IZR (zB L)).
+    { apply Rmult_le_reg_r with (/ exp x * IZR (zB L) * / B).
+      - apply Rmult_lt_0_compat; [apply Rmult_lt_0_compat|]; try (apply Rinv_0_lt_compat); assumption.
+      - replace (exp x * (/ exp x * IZR (zB L) * / B)) with (IZR (zB L) * / B) by (field; lra).
+        replace (B / IZR (zB L) * (/ exp x * IZR (zB L) * / B)) with (/ exp x) by (field; lra).
+        exact Hx. }
+    apply Rle_trans with (B / IZR (zB L)); [exact Hex|].
+    rewrite BigZ.spec_div, !BigZ.spec_sub, BigZ.spec_add, nbB_spec, bz1.
+    set (S2 := zB (BigZ.shiftl 1 s)).
+    assert (Hc : IZR S2 <= IZR ((S2 + zB L - 1) / zB L) * IZR (zB L)).
+    { rewrite <- mult_IZR. apply IZR_le.
+      pose proof (Z.mul_succ_div_gt (S2 + zB L - 1) (zB L) HL). nia. }
+    unfold S2 in Hc. rewrite shiftl1_spec in Hc by exact Hs.
+    set (q := IZR ((S2 + zB L - 1) / zB L)) in *.
+    pose proof (bpow_gt_0 radix2 (zB s)) as Hps. set (Ps := bpow radix2 (zB s)) in *.
+    replace (bpow radix2 (NB - zB s)) with (B * / Ps)
+      by (unfold B, Ps; rewrite <- bpow_opp, <- bpow_plus; f_equal; ring).
+    apply Rmult_le_reg_r with (IZR (zB L) * Ps * / B).
+    + apply Rmult_lt_0_compat; [apply Rmult_lt_0_compat; assumption|apply Rinv_0_lt_compat; exact HB].
+    + replace (q * (B * / Ps) * (IZR (zB L) * Ps * / B)) with (q * IZR (zB L)) by (field; lra).
+      replace (B / IZR (zB L) * (IZR (zB L) * Ps * / B)) with Ps by (field; lra).
+      exact Hc.
+Qed.
+
+(** ** Exact helpers on floating pairs *)
+
+(** [up_at P m e]: an integer u with m 2^e <= u 2^-P (m 2^e rounded up to the grid 2^-P). *)
+Definition up_at (P m e : bigZ) : bigZ :=
+  let k := (e + P)%bigZ in
+  if (0 <=? k)%bigZ then BigZ.shiftl m k else (BigZ.shiftr m (- k) + 1)%bigZ.
+
+Lemma up_at_spec P m e :
+  IZR (zB m) * bpow radix2 (zB e) <= IZR (zB (up_at P m e)) * bpow radix2 (- zB P).
+Proof.
+  unfold up_at. destruct (0 <=? e + P)%bigZ eqn:Hk.
+  - rewrite BigZ.spec_leb, bz0, BigZ.spec_add in Hk. apply Z.leb_le in Hk.
+    rewrite BigZ.spec_shiftl, BigZ.spec_add, Z.shiftl_mul_pow2 by exact Hk.
+    rewrite mult_IZR, <- bpow_nonneg_IZR by exact Hk. rewrite Rmult_assoc, <- bpow_plus.
+    right. f_equal. f_equal. ring.
+  - rewrite BigZ.spec_leb, bz0, BigZ.spec_add in Hk. apply Z.leb_gt in Hk.
+    rewrite BigZ.spec_add, BigZ.spec_shiftr, BigZ.spec_opp, BigZ.spec_add, bz1.
+    rewrite Z.shiftr_div_pow2 by lia.
+    set (k := (- (zB e + zB P))%Z).
+    assert (Hp : (0 < 2 ^ k)%Z) by (apply Z.pow_pos_nonneg; unfold k; lia).
+    pose proof (IZR_div_gt (zB m) (2 ^ k) Hp) as Hd.
+    rewrite <- (bpow_nonneg_IZR k) in Hd by (unfold k; lia).
+    rewrite plus_IZR. pose proof (bpow_gt_0 radix2 k) as Hk0. pose proof (bpow_gt_0 radix2 (- zB P)) as HP0.
+    replace (bpow radix2 (zB e)) with (bpow radix2 (- zB P) * / bpow radix2 k)
+      by (replace (zB e) with (- zB P + - k)%Z by (unfold k; ring); rewrite bpow_plus, (bpow_opp radix2 k);
+          reflexivity).
+    assert (Hq : IZR (zB m) * / bpow radix2 k <= IZR (zB m / 2 ^ k) + 1).
+    { apply Rmult_le_reg_r with (bpow radix2 k); [lra|]. rewrite Rmult_assoc, Rinv_l, Rmult_1_r by lra. lra. }
+    replace (IZR (zB m) * (bpow radix2 (- zB P) * / bpow radix2 k))
+      with ((IZR (zB m) * / bpow radix2 k) * bpow radix2 (- zB P)) by ring.
+    apply Rmult_le_compat_r; [lra|exact Hq].
+Qed.
+
+(** [dyB_le m1 e1 m2 e2]: m1 2^e1 <= m2 2^e2, decided exactly. *)
+Definition dyB_le (m1 e1 m2 e2 : bigZ) : bool :=
+  let e := BigZ.min e1 e2 in (BigZ.shiftl m1 (e1 - e) <=? BigZ.shiftl m2 (e2 - e))%bigZ.
+
+Lemma dyB_le_spec m1 e1 m2 e2 :
+  dyB_le m1 e1 m2 e2 = true ->
+  IZR (zB m1) * bpow radix2 (zB e1) <= IZR (zB m2) * bpow radix2 (zB e2).
+Proof.
+  unfold dyB_le. rewrite BigZ.spec_leb. intros H. apply Z.leb_le in H.
+  rewrite !BigZ.spec_shiftl, !BigZ.spec_sub, BigZ.spec_min in H.
+  set (e := Z.min (zB e1) (zB e2)) in *.
+  rewrite !Z.shiftl_mul_pow2 in H by (unfold e; lia). apply IZR_le in H.
+  rewrite !mult_IZR, <- !bpow_nonneg_IZR in H by (unfold e; lia).
+  replace (zB e1) with ((zB e1 - e) + e)%Z by lia. replace (zB e2) with ((zB e2 - e) + e)%Z by lia.
+  rewrite !bpow_plus, <- !Rmult_assoc.
+  apply Rmult_le_compat_r; [apply bpow_ge_0|exact H].
+Qed.

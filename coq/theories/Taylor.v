@@ -13,7 +13,9 @@
     Used by [ExpBounds.v] for verified fixed-point bounds of [exp]. *)
 
 From Coq Require Import Reals Lra.
+Set Warnings "-ambiguous-paths".
 From Coquelicot Require Import Derive ElemFct.
+Set Warnings "ambiguous-paths".
 Open Scope R_scope.
 
 Definition P6 (h : R) : R := 1 + h + h ^ 2 / 2 + h ^ 3 / 6 + h ^ 4 / 24 + h ^ 5 / 120 + h ^ 6 / 720.

@@ -1,0 +1,137 @@
+"""Benchmark: Coq kernel checks and checked term size across vocabulary sizes.
+
+For max-of-2 models with d_vocab in {16, 32, 64, 128} (trained with the default's recipe:
+full data, d_model 32) every strategy's certificate is kernel-checked by Coq; the script
+records check time, term size (DAG and tree) and the time Coq spends reading only the
+certificate's data, fits the growth exponent of term size in d, and times the convexity
+certificates of a d_vocab 256 model. Writes bench-results/kernels.{md,json,png}.
+
+    make bench-kernels          (about 10 minutes on 2 cores)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from pyexport.experiments.max_of_n import evaluation
+from pyexport.experiments.max_of_n.strategies import run
+from pyexport.experiments.max_of_n.train import train
+from pyexport.model import CONFIGS
+from pyexport.certificate import build
+from pyexport.render import render
+from pyexport.verify import _coq_flags, build_coq_library, verify
+
+SIZES = (16, 32, 64, 128)
+STRATEGIES = ("brute-force", "symmetry", "convexity")
+OUT = Path("bench-results")
+
+
+def model_for(d: int):
+    epochs = 300 if d <= 64 else 100 if d <= 128 else 40
+    config = dataclasses.replace(CONFIGS["max2-d64"], name=f"max2-d{d}", d_vocab=d, epochs=epochs)
+    return train(config, progress=False)[0]
+
+
+def _coqc_seconds(path: Path, work: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(["coqc", *_coq_flags(work), str(path)], cwd=work, check=True,
+                   capture_output=True)
+    return time.perf_counter() - start
+
+
+def data_read_seconds(doc: dict, work: Path) -> float:
+    """Time Coq spends reading the certificate's data: coqc of the rendered file cut before
+    its theorem, minus coqc of its header alone (start-up and loading the library)."""
+    path, _ = render(doc, "coq", work)
+    text = path.read_text()
+    data_only, header = work / "DataOnly.v", work / "HeaderOnly.v"
+    data_only.write_text(text[: text.index("\nTheorem ")] + "\n")
+    first_data = min(i for i in (text.find("\nModule "), text.find("\nDefinition ")) if i >= 0)
+    header.write_text(text[:first_data] + "\n")
+    return _coqc_seconds(data_only, work) - _coqc_seconds(header, work)
+
+
+def measure(model, strategy: str, quantity: str, work: Path) -> dict:
+    proof = run(strategy, quantity, model)
+    doc = build(model, proof, evaluation.GRID_BITS)
+    (result,) = verify(doc, ["coq"], keep=work)
+    return {"d": model.config.d_vocab, "strategy": strategy, "quantity": quantity,
+            "verdict": result.verdict, "coq_seconds": result.seconds,
+            "term_size_dag": result.term_size_dag, "term_size_tree": result.term_size_tree,
+            "data_read_seconds": data_read_seconds(doc, work / "data"),
+            "trace_length": proof.trace_length}
+
+
+def exponent(rows: list[dict], strategy: str, quantity: str, key: str) -> float:
+    sel = [r for r in rows if r["strategy"] == strategy and r["quantity"] == quantity]
+    return float(np.polyfit(np.log([r["d"] for r in sel]), np.log([r[key] for r in sel]), 1)[0])
+
+
+def plot(rows: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    for ax, quantity in zip(axes, ("loss", "accuracy")):
+        for strategy in STRATEGIES:
+            sel = [r for r in rows if r["strategy"] == strategy and r["quantity"] == quantity
+                   and r["d"] in SIZES]
+            for key, style in (("term_size_dag", "o-"), ("term_size_tree", "x--")):
+                ax.plot([r["d"] for r in sel], [r[key] for r in sel], style,
+                        label=f"{strategy} ({key.split('_')[-1]})")
+        ax.set_xscale("log", base=2)
+        ax.set_yscale("log")
+        ax.set_xlabel("d_vocab")
+        ax.set_ylabel("Coq checked term size (nodes)")
+        ax.set_title(f"{quantity}: certificate term size vs d_vocab", fontsize=10)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def main() -> None:
+    ok, out = build_coq_library()
+    if not ok:
+        raise SystemExit(out)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        jobs = [(d, s, q) for d in SIZES for q in ("loss", "accuracy") for s in STRATEGIES]
+        jobs += [(256, "convexity", q) for q in ("loss", "accuracy")]
+        models = {}
+        for d, strategy, quantity in tqdm(jobs, desc="kernel checks"):
+            models.setdefault(d, model_for(d))
+            work = Path(tmp) / f"{d}-{strategy}-{quantity}"
+            rows.append(measure(models[d], strategy, quantity, work))
+            print(json.dumps(rows[-1]), flush=True)
+    fits = {f"{s}/{q}/{key}": round(exponent(rows, s, q, key), 3)
+            for s in STRATEGIES for q in ("loss", "accuracy")
+            for key in ("term_size_dag", "term_size_tree", "coq_seconds")}
+    OUT.mkdir(exist_ok=True)
+    (OUT / "kernels.json").write_text(json.dumps({"rows": rows, "exponents": fits}, indent=1))
+    lines = ["| d | quantity | strategy | Coq | Coq (s) | reading data (s) | term size DAG | "
+             "term size tree | trace length |", "|---:|---|---|---|---:|---:|---:|---:|---:|"]
+    lines += [f"| {r['d']} | {r['quantity']} | {r['strategy']} | {r['verdict']} | "
+              f"{r['coq_seconds']:.2f} | {r['data_read_seconds']:.2f} | {r['term_size_dag']} | "
+              f"{r['term_size_tree']} | {r['trace_length']} |" for r in rows]
+    lines += ["", "Fitted exponents (term size or time ~ d^k over d in {16, 32, 64, 128}):", "",
+              "| strategy | quantity | k (DAG) | k (tree) | k (Coq time) |", "|---|---|---:|---:|---:|"]
+    lines += [f"| {s} | {q} | {fits[f'{s}/{q}/term_size_dag']} | {fits[f'{s}/{q}/term_size_tree']} "
+              f"| {fits[f'{s}/{q}/coq_seconds']} |" for q in ("loss", "accuracy") for s in STRATEGIES]
+    (OUT / "kernels.md").write_text("\n".join(lines) + "\n")
+    plot(rows, OUT / "kernels.png")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
