@@ -8,11 +8,12 @@ recomputed here, `true`/`false`, and exact hexadecimal float literals made by `c
 (round trip asserted). No string of the certificate reaches the template.
 
 The rendered file states the claim about the real-valued model
-(`expected_loss2 (model_of cert_weights) <= IZR p / IZR q`, resp. `accuracy2 ... >= ...`) and
-proves it with the reflective checker of coq/theories/CheckLoss.v / CheckAccuracy.v, evaluated
-by `vm_compute` (`vm_cast_no_check`, so the kernel runs it once, at `Qed`).
+(`expected_loss<n> (model_of cert_weights) <= IZR p / IZR q`, resp. `accuracy<n> ... >= ...`,
+n = n_ctx = 2 or 3) and proves it with the reflective checker of coq/theories/CheckLoss*.v /
+CheckAccuracy*.v, evaluated by `vm_compute` (`vm_cast_no_check`: the kernel runs it once, at
+`Qed`).
 
-Context variables (see coq/README.md, "Rendering contract"):
+Context variables (see coq/README.md, "Template context"):
 
     module_name       file/module name: cert_<model>_<strategy>_<quantity>_<16 hex digits>
     THEOREM_NAME      "certificate"
@@ -23,7 +24,7 @@ Context variables (see coq/README.md, "Rendering contract"):
     strategy          brute_force | symmetry | convexity
     quantity          expected_loss | accuracy
     n_ctx, d_vocab, d_model, grid_bits, claim_p, claim_q    ints
-    quantity_fn       expected_loss2 | accuracy2
+    quantity_fn       expected_loss2 | accuracy2 | expected_loss3 | accuracy3
     checker, correct_lemma    checker and soundness theorem names
     trace_type        rows_float | list_float | rows_bool | rows3_float | rows3_bool
                       (the template maps it to a Coq type: lists of 2 or 3 nesting levels)
