@@ -43,27 +43,17 @@ import re
 
 import numpy as np
 
-from pyexport import certificate as cert
-from pyexport.model import WEIGHT_KEYS, weights_sha256
+from pyexport.kernels.common import prepare, trace_rows
 
 THEOREM_NAME = "certificate"
 DATA_NAMES = ("cert_Et", "cert_H", "cert_U", "cert_trace", "cert_data")
 
-STRATEGIES = {"brute-force": "brute_force", "symmetry": "symmetry", "convexity": "convexity"}
-QUANTITIES = {"expected_loss": ("expected_loss", "<=", "expectedLoss2", "Loss"),
-              "accuracy": ("accuracy", ">=", "accuracy2", "Accuracy")}
+QUANTITIES = {"expected_loss": ("expectedLoss2", "Loss"), "accuracy": ("accuracy2", "Accuracy")}
 CHECKER_PREFIX = {"brute_force": "checkBruteForce", "symmetry": "checkSymmetry",
                   "convexity": "checkConvexity"}
-# (strategy, quantity) -> (trace array name, trace_type)
-TRACES = {
-    ("brute_force", "expected_loss"): ("case_upper", "int_rows"),
-    ("symmetry", "expected_loss"): ("case_upper", "int_rows"),
-    ("convexity", "expected_loss"): ("lse_upper", "int_list"),
-    ("brute_force", "accuracy"): ("correct", "bool_rows"),
-    ("symmetry", "accuracy"): ("correct", "bool_rows"),
-    ("convexity", "accuracy"): ("top2", "nat_rows"),
-}
-HEX_DIGEST = re.compile(r"^[0-9a-f]{64}$")
+# trace array -> how the template types it
+TRACE_TYPES = {"case_upper": "int_rows", "lse_upper": "int_list", "correct": "bool_rows",
+               "top2": "nat_rows"}
 IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 FILE_STEM = re.compile(r"^[A-Za-z0-9_]+$")
 
@@ -73,16 +63,6 @@ PRECISIONS = (64, 96, 128, 192, 256)
 MIRROR_MAX_D = 256  # above this the mirror is not run and the largest precision is used
 
 
-class UnsupportedCertificate(ValueError):
-    """A certificate this renderer has no Lean checker for (e.g. n_ctx = 3)."""
-
-
-def _ident(name: str) -> str:
-    if not isinstance(name, str) or not cert.NAME_PATTERN.match(name):
-        raise ValueError("model name is not an identifier [a-z0-9][a-z0-9._-]{0,63}")
-    ident = re.sub(r"[.-]", "_", name)
-    assert re.fullmatch(r"[a-z0-9_]{1,64}", ident)
-    return ident
 
 
 def dyadic_ints(a: np.ndarray) -> tuple[list[list[int]], int]:
@@ -96,108 +76,38 @@ def dyadic_ints(a: np.ndarray) -> tuple[list[list[int]], int]:
     return ints, int(K)
 
 
-def _sorted_rows(values: list, d: int) -> list[list]:
-    """Split a flat array in sorted-pair order (0,0),(0,1),(1,1),(0,2),... into rows by t2."""
-    if len(values) != d * (d + 1) // 2:
-        raise ValueError("trace length is not d(d+1)/2")
-    rows, start = [], 0
-    for c in range(d):
-        rows.append(values[start : start + c + 1])
-        start += c + 1
-    return rows
-
-
-def _trace(doc: dict, strategy: str, quantity: str, d: int) -> tuple[str, list]:
-    name, kind = TRACES[(strategy, quantity)]
-    arrays = doc["trace"]["arrays"]
-    if set(arrays) != {name}:
-        raise ValueError(f"trace must hold exactly the array {name!r}")
-    array = cert.decode_array(arrays[name], f"trace.{name}")
-    sorted_len = d * (d + 1) // 2
-    expected = {"case_upper": ((d, d) if strategy == "brute_force" else (sorted_len,), "int64"),
-                "lse_upper": ((d,), "int64"), "top2": ((d, 2), "int64"),
-                "correct": ((d, d) if strategy == "brute_force" else (sorted_len,), "bits")}
-    shape, dtype = expected[name]
-    if tuple(array.shape) != shape or arrays[name]["dtype"] != dtype:
-        raise ValueError(f"trace.{name}: expected {dtype} of shape {shape}")
-    if dtype == "bits":
-        flat = ["true" if bool(b) else "false" for b in array.reshape(-1).tolist()]
-    else:
-        flat = [int(k) for k in array.reshape(-1).tolist()]
-    if kind == "int_list":
-        return kind, flat
-    if name == "top2":
-        if any(k < 0 for k in flat):
-            raise ValueError("trace.top2: negative index")
-        return kind, [flat[2 * s : 2 * s + 2] for s in range(d)]
-    if strategy == "brute_force":
-        return kind, [flat[t * d : (t + 1) * d] for t in range(d)]
-    return kind, _sorted_rows(flat, d)
-
-
 def lean_context(doc: dict, native: bool = False) -> dict:
     """Template context of a structurally valid certificate (see the module docstring)."""
-    config = cert.model_config(doc)
-    weights = cert.model_weights(doc)
-    d, dm, n = int(config.d_vocab), int(config.d_model), int(config.n_ctx)
-    shapes = {"embedding.weight": (dm, d), "linear.weight": (dm, dm),
-              "unembedding.weight": (d, dm)}
-    for key in WEIGHT_KEYS:
-        if tuple(weights[key].shape) != shapes[key]:
-            raise ValueError(f"model.weights.{key}: shape {weights[key].shape}, "
-                             f"expected {shapes[key]}")
-        if not np.isfinite(weights[key]).all():
-            raise ValueError(f"model.weights.{key} contains NaN or infinity")
-    model_sha = weights_sha256(weights)
-    if model_sha != doc["model"]["sha256"] or not HEX_DIGEST.match(model_sha):
-        raise ValueError("model.sha256 does not match the weights")
-    content_sha = cert.content_sha256(doc)
-    assert HEX_DIGEST.match(content_sha)
-
-    strategy = STRATEGIES.get(doc["strategy"]["name"])
-    quantity_info = QUANTITIES.get(doc["claim"]["quantity"])
-    if strategy is None or quantity_info is None:
-        raise ValueError("unknown strategy or quantity")
-    quantity, relation, quantity_fn, suffix = quantity_info
-    if doc["claim"]["relation"] != relation:
-        raise ValueError(f"{quantity} must be claimed with {relation}")
-    if n != 2:
-        raise UnsupportedCertificate(f"the Lean checkers cover n_ctx = 2 only (got {n})")
-    grid_bits = doc["strategy"]["parameters"]["grid_bits"]
-    if not isinstance(grid_bits, int) or isinstance(grid_bits, bool) or not 0 <= grid_bits <= 1000:
-        raise ValueError("strategy.parameters.grid_bits must be an integer in [0, 1000]")
-    bound = cert.parse_rational(doc["claim"]["bound"], "claim.bound")
-    p, q = int(bound.numerator), int(bound.denominator)
-    if p < 0 or q <= 0:
-        raise ValueError("claim.bound must be a non-negative rational")
-
-    trace_type, trace = _trace(doc, strategy, quantity, d)
-    checker = CHECKER_PREFIX[strategy] + suffix
-    model_ident = _ident(config.name)
-    module_name = f"cert_{model_ident}_{strategy}_{quantity}_{content_sha[:16]}"
-    assert FILE_STEM.match(module_name)
-    for ident in (module_name, checker, THEOREM_NAME, *DATA_NAMES):
+    inp = prepare(doc, supported_n=(2,))
+    quantity_fn, suffix = QUANTITIES[inp.quantity]
+    checker = CHECKER_PREFIX[inp.strategy] + suffix
+    assert FILE_STEM.match(inp.module_name)
+    for ident in (inp.module_name, checker, THEOREM_NAME, *DATA_NAMES):
         assert IDENT.match(ident), ident
+    flat = inp.trace.reshape(-1).tolist()
+    if inp.trace.dtype == bool:
+        flat = ["true" if b else "false" for b in flat]
+    weights = inp.weights
 
     Et, eE = dyadic_ints(np.asarray(weights["embedding.weight"]).T)
     H, eH = dyadic_ints(weights["linear.weight"])
     U, eU = dyadic_ints(weights["unembedding.weight"])
 
     ctx = {
-        "module_name": module_name,
+        "module_name": inp.module_name,
         "THEOREM_NAME": THEOREM_NAME,
         "DATA_NAMES": list(DATA_NAMES),
-        "model_ident": model_ident,
-        "model_sha256": model_sha,
-        "content_sha256": content_sha,
-        "strategy": strategy,
-        "quantity": quantity,
-        "n_ctx": n,
-        "d_vocab": d,
-        "d_model": dm,
-        "grid_bits": grid_bits,
-        "claim_p": p,
-        "claim_q": q,
+        "model_ident": inp.model_ident,
+        "model_sha256": inp.model_sha256,
+        "content_sha256": inp.content_sha256,
+        "strategy": inp.strategy,
+        "quantity": inp.quantity,
+        "n_ctx": inp.n,
+        "d_vocab": inp.d,
+        "d_model": inp.dm,
+        "grid_bits": inp.grid_bits,
+        "claim_p": inp.claim_p,
+        "claim_q": inp.claim_q,
         "quantity_fn": quantity_fn,
         "checker": checker,
         "soundness": f"{checker}_sound",
@@ -211,10 +121,10 @@ def lean_context(doc: dict, native: bool = False) -> dict:
         "prec": 0,
         "terms": 0,
         "halvings": 0,
-        "trace_type": trace_type,
-        "trace": trace,
+        "trace_type": TRACE_TYPES[inp.trace_name],
+        "trace": trace_rows(inp, flat),
     }
-    if quantity == "expected_loss":
+    if inp.quantity == "expected_loss":
         ctx.update(_exp_parameters(ctx))
     return ctx
 
