@@ -200,15 +200,33 @@ def summarize_axioms(axioms: list[str]) -> str:
     return ", ".join(named)
 
 
+def _library_size(results) -> dict | None:
+    """The Coq lemma library's term size, when Coq ran (measured once, then cached)."""
+    from pyexport.verify import coq_library_size
+
+    if not any(r.prover == "coq" and r.verdict in ("accepted", "rejected") for r in results):
+        return None
+    try:
+        size = coq_library_size()
+    except RuntimeError as exc:
+        print(f"pyexport: library term size not measured: {str(exc)[-300:]}", file=sys.stderr)
+        return None
+    return {"term_size_dag": size["term_size_dag"], "term_size_tree": size["term_size_tree"]}
+
+
 def cmd_verify(args) -> int:
     provers = ["lean", "coq"] if args.prover == "all" else [args.prover]
     results = verify_file(args.file, provers, keep=args.keep, native=args.native)
     ran = [r for r in results if r.verdict != "not-installed"]
     ok = bool(ran) and all(r.verdict == "accepted" for r in ran)
+    library = _library_size(results)
     if args.json:
-        print(json.dumps({"file": str(args.file), "accepted": ok,
+        print(json.dumps({"file": str(args.file), "accepted": ok, "library_term_size": library,
                           "kernels": [r.to_json() for r in results]}, indent=1))
     else:
+        if library:
+            print(f"coq library (fixed cost, not in the sizes below): term size "
+                  f"{library['term_size_dag']} (DAG) / {library['term_size_tree']} (tree)")
         for r in results:
             size = (f", term size {r.term_size_dag} (DAG) / {r.term_size_tree} (tree)"
                     if r.term_size_dag is not None else "")

@@ -97,3 +97,11 @@ def test_coq_rejects_tampered_certificates(tmp_path, tamper, strategy, quantity)
 def test_coq_library_audit_passes():
     out = subprocess.run(["make", "-C", str(COQ_DIR), "audit"], capture_output=True, text=True)
     assert out.returncode == 0 and "AUDIT OK" in out.stdout, out.stdout + out.stderr
+
+
+def test_library_fixed_cost_is_measured():
+    from pyexport.verify import coq_library_size
+
+    size = coq_library_size()
+    assert size["term_size_tree"] >= size["term_size_dag"] > 10_000
+    assert "CheckLoss" in size["modules"]

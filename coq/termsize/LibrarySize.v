@@ -49,7 +49,8 @@ Elpi Accumulate lp:{{
 
   pred item-nodes i:module-item.
   item-nodes (gref (const C)) :- !, constant-nodes C.
-  item-nodes (submodule _ Items) :- !, std.forall Items item-nodes.
+  % submodules are skipped: in PyExport they are instances of the Interval library's
+  % functors (module I), whose size belongs to that library, not to ours.
   item-nodes _.
 
   main [str "--constants" | Names] :- !,
