@@ -32,6 +32,7 @@ COQ_INSTALL = ("apt-get install -y coq libcoq-interval libcoq-coquelicot libcoq-
 LEAN_INSTALL = ("install elan (the Lean toolchain manager), then in lean/: "
                 "`lake exe cache get && lake build`")
 LEAN_AXIOMS = {"propext", "Classical.choice", "Quot.sound"}
+LEAN_NATIVE_AXIOMS = {"Lean.ofReduceBool", "Lean.trustCompiler"}  # only with --native
 FORBIDDEN = {
     "coq": (r"\b(Admitted|admit|Axiom|Axioms|Parameter|Parameters|Conjecture)\b",
             r"\bnative_compute\b"),
@@ -92,6 +93,25 @@ def _run(argv: list[str], cwd: Path) -> tuple[int, str, float]:
     start = time.perf_counter()
     proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=KERNEL_TIMEOUT)
     return proc.returncode, proc.stdout + proc.stderr, time.perf_counter() - start
+
+
+def _audit_and_run(prover: str, sources: list[Path], argv: list[str], cwd: Path, command: str,
+                   native: bool) -> tuple[KernelResult, str]:
+    """The audit guard, then the kernel: accepted iff it exits 0; returns its output too."""
+    findings = audit_sources(sources, prover, native)
+    if findings:
+        return KernelResult(prover, "rejected", command=command,
+                            message="audit guard: " + "; ".join(findings)), ""
+    code, out, seconds = _run(argv, cwd)
+    return KernelResult(prover, "rejected" if code else "accepted", round(seconds, 3),
+                        command=command, message=_tail(out) if code else ""), out
+
+
+def _refuse_axioms(result: KernelResult, extra: list[str]) -> bool:
+    """Turn an accepted result into a rejection if its theorem uses axioms outside the list."""
+    if extra:
+        result.verdict, result.message = "rejected", f"axioms beyond the allow-list: {extra}"
+    return bool(extra)
 
 
 def _tail(output: str, lines: int = 12) -> str:
@@ -200,21 +220,13 @@ def verify_coq(doc: dict, work: Path, native: bool) -> KernelResult:
     if not ok:
         return KernelResult("coq", "error", message=f"the Coq library does not build:\n{_tail(out)}")
     path, ctx = render(doc, "coq", work, native=native)
-    findings = audit_sources(sorted((COQ_DIR / "theories").glob("*.v")) + [path], "coq", native)
     argv = ["coqc", *_coq_flags(work), str(path)]
-    command = shlex.join(argv)
-    if findings:
-        return KernelResult("coq", "rejected", command=command,
-                            message="audit guard: " + "; ".join(findings))
-    code, out, seconds = _run(argv, work)
-    if code:
-        return KernelResult("coq", "rejected", round(seconds, 3), command=command,
-                            message=_tail(out))
-    axioms = coq_axioms(out)
-    result = KernelResult("coq", "accepted", round(seconds, 3), axioms=axioms, command=command)
-    extra = [a for a in axioms if not coq_allowed(a)]
-    if extra:
-        result.verdict, result.message = "rejected", f"axioms beyond the allow-list: {extra}"
+    result, out = _audit_and_run("coq", sorted((COQ_DIR / "theories").glob("*.v")) + [path],
+                                 argv, work, shlex.join(argv), native)
+    if result.verdict != "accepted":
+        return result
+    result.axioms = coq_axioms(out)
+    if _refuse_axioms(result, [a for a in result.axioms if not coq_allowed(a)]):
         return result
     result.term_size_dag, result.term_size_tree = _coq_measure(
         work, ctx["module_name"], list(ctx["DATA_NAMES"]), ctx["THEOREM_NAME"])
@@ -243,22 +255,17 @@ def verify_lean(doc: dict, work: Path, native: bool) -> KernelResult:
     if not lake:
         return KernelResult("lean", "not-installed", message=f"lake not found; {LEAN_INSTALL}")
     path, _ = render(doc, "lean", work, native=native)
-    findings = audit_sources(sorted(LEAN_DIR.glob("PyExport/*.lean")) + [path], "lean", native)
     argv = [lake, "env", "lean", str(path)]
     command = f"cd {shlex.quote(str(LEAN_DIR))} && {shlex.join(argv)}"
-    if findings:
-        return KernelResult("lean", "rejected", command=command,
-                            message="audit guard: " + "; ".join(findings))
-    code, out, seconds = _run(argv, LEAN_DIR)
-    if code:
-        return KernelResult("lean", "rejected", round(seconds, 3), command=command,
-                            message=_tail(out))
-    axioms = lean_axioms(out)
-    dag, tree = lean_term_size(out)
-    result = KernelResult("lean", "accepted", round(seconds, 3), dag, tree, axioms, command)
-    if not set(axioms) <= LEAN_AXIOMS:
-        result.verdict = "rejected"
-        result.message = f"axioms beyond {sorted(LEAN_AXIOMS)}: {sorted(set(axioms) - LEAN_AXIOMS)}"
+    result, out = _audit_and_run("lean", sorted(LEAN_DIR.glob("PyExport/*.lean")) + [path],
+                                 argv, LEAN_DIR, command, native)
+    if result.verdict != "accepted":
+        return result
+    result.axioms = lean_axioms(out)
+    allowed = LEAN_AXIOMS | (LEAN_NATIVE_AXIOMS if native else set())
+    if _refuse_axioms(result, sorted(set(result.axioms) - allowed)):
+        return result
+    result.term_size_dag, result.term_size_tree = lean_term_size(out)
     return result
 
 
