@@ -26,6 +26,7 @@ import numpy as np
 from tqdm import tqdm
 
 from pyexport import certificate as cert
+from pyexport.dyadic import dyadic_matrix
 from pyexport.model import WEIGHT_KEYS, weights_sha256
 
 ARB_PRECISION = 160  # bits; trace values carry 2^-40 slack, far above the ball radii
@@ -125,9 +126,9 @@ class ExactModel:
         self.d, self.n = config.d_vocab, config.n_ctx
         mats, scale = [], 0
         for key in ("unembedding.weight", "linear.weight", "embedding.weight"):
-            ints, exponent = _dyadic_matrix(weights[key])
+            ints, denominator_bits = dyadic_matrix(weights[key])
             mats.append(flint.fmpz_mat(ints))
-            scale += exponent
+            scale -= denominator_bits
         product = mats[0] * mats[1] * mats[2]
         self.scale = scale
         self.W = np.array([int(x) for x in product.entries()], dtype=object).reshape(self.d, -1)
@@ -148,13 +149,6 @@ class ExactModel:
         if self._float_w is None:
             self._float_w = np.array([float(x) for x in self.W.ravel()]).reshape(self.W.shape)
         return self._float_w
-
-
-def _dyadic_matrix(a: np.ndarray) -> tuple[list[list[int]], int]:
-    """Integers M and an exponent -K with a == M * 2^-K exactly (Python's exact float ratios)."""
-    ratios = [[float(x).as_integer_ratio() for x in row] for row in a.tolist()]
-    K = max(q.bit_length() - 1 for row in ratios for _, q in row)  # every q is a power of two
-    return [[p << (K - (q.bit_length() - 1)) for p, q in row] for row in ratios], -K
 
 
 # --- loss ---------------------------------------------------------------------------------

@@ -175,7 +175,8 @@ def cmd_render(args) -> int:
 
 
 def verify_file(path: Path, provers: list[str], keep: Path | None = None, native: bool = False):
-    """Run the kernels on a certificate file and record their results in its metrics."""
+    """Run the kernels on a certificate file, record their results in its metrics; return the
+    results and the updated document."""
     from pyexport.verify import verify
 
     doc = cert.read(path)
@@ -184,7 +185,7 @@ def verify_file(path: Path, provers: list[str], keep: Path | None = None, native
     cert.write(doc, path)
     if path.parent.joinpath("manifest.json").exists():
         cert.update_manifest(path.parent, doc, path.name)
-    return results
+    return results, doc
 
 
 PRIMITIVE_PREFIXES = ("PrimFloat.", "PrimInt63.", "FloatAxioms.", "Uint63.")
@@ -216,7 +217,7 @@ def _library_size(results) -> dict | None:
 
 def cmd_verify(args) -> int:
     provers = ["lean", "coq"] if args.prover == "all" else [args.prover]
-    results = verify_file(args.file, provers, keep=args.keep, native=args.native)
+    results, _ = verify_file(args.file, provers, keep=args.keep, native=args.native)
     ran = [r for r in results if r.verdict != "not-installed"]
     ok = bool(ran) and all(r.verdict == "accepted" for r in ran)
     library = _library_size(results)
@@ -269,11 +270,11 @@ def cmd_demo(args) -> int:
             if not verdict.accepted:
                 print(f"pyexport: checker rejected {path}: {verdict.reason}", file=sys.stderr)
                 return EXIT_REJECTED
-            kernels = verify_file(path, ["coq", "lean"])
+            kernels, doc = verify_file(path, ["coq", "lean"])
             print(f"{strategy:<12} {quantity:<9} checker {verdict.to_json()['verdict']}, "
                   + ", ".join(f"{k.prover} {k.verdict}" for k in kernels) + f"  {path}",
                   file=sys.stderr)
-            written.append((path, cert.read(path)))
+            written.append((path, doc))
             if any(k.verdict in ("rejected", "error") for k in kernels):
                 print(f"pyexport: a kernel did not accept {path}", file=sys.stderr)
                 return EXIT_REJECTED

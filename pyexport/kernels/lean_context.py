@@ -43,6 +43,7 @@ import re
 
 import numpy as np
 
+from pyexport.dyadic import dyadic_matrix
 from pyexport.kernels.common import prepare, trace_rows
 
 THEOREM_NAME = "certificate"
@@ -63,19 +64,6 @@ PRECISIONS = (64, 96, 128, 192, 256)
 MIRROR_MAX_D = 256  # above this the mirror is not run and the largest precision is used
 
 
-
-
-def dyadic_ints(a: np.ndarray) -> tuple[list[list[int]], int]:
-    """Integers M and an exponent K >= 0 with a == M / 2^K exactly (a: 2-d float32 array)."""
-    ratios = [[float(x).as_integer_ratio() for x in row] for row in np.asarray(a).tolist()]
-    K = max((q.bit_length() - 1 for row in ratios for _, q in row), default=0)
-    ints = [[int(p) << (K - (q.bit_length() - 1)) for p, q in row] for row in ratios]
-    for row, rrow in zip(ints, ratios):
-        for m, (p, q) in zip(row, rrow):
-            assert m * q == p << K, "not an exact dyadic rational"
-    return ints, int(K)
-
-
 def lean_context(doc: dict, native: bool = False) -> dict:
     """Template context of a structurally valid certificate (see the module docstring)."""
     inp = prepare(doc, supported_n=(2,))
@@ -89,9 +77,9 @@ def lean_context(doc: dict, native: bool = False) -> dict:
         flat = ["true" if b else "false" for b in flat]
     weights = inp.weights
 
-    Et, eE = dyadic_ints(np.asarray(weights["embedding.weight"]).T)
-    H, eH = dyadic_ints(weights["linear.weight"])
-    U, eU = dyadic_ints(weights["unembedding.weight"])
+    Et, eE = dyadic_matrix(np.asarray(weights["embedding.weight"]).T)
+    H, eH = dyadic_matrix(weights["linear.weight"])
+    U, eU = dyadic_matrix(weights["unembedding.weight"])
 
     ctx = {
         "module_name": inp.module_name,

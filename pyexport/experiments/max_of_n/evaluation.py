@@ -75,7 +75,8 @@ def exact_sum(numerators: np.ndarray, weights: np.ndarray | None = None) -> int:
         part = values[start : start + (1 << 20)]
         wpart = w if weights is None else w[start : start + (1 << 20)]
         for shift in (0, LIMB_BITS, 2 * LIMB_BITS):
-            limb = (part >> shift) & ((1 << LIMB_BITS) - 1) if shift < 42 else part >> shift
+            top = shift == 2 * LIMB_BITS  # the signed high limb
+            limb = part >> shift if top else (part >> shift) & ((1 << LIMB_BITS) - 1)
             total += int((limb * wpart).sum()) << shift
     return total
 

@@ -148,14 +148,14 @@ def _three_token_margins(model: Model, W: Interval, pairs: np.ndarray):
         cols = np.arange(len(t))
         others = z.hi.copy()
         others[c] = -np.inf
-        rest = others.copy()
-        rest[best, cols] = -np.inf
-        unsettled = ~(z.lo[best, cols] > rest.max(axis=0))  # best beats every j != c exactly
+        rival_hi = others.max(axis=0)  # bounds z_j for every j != c
+        others[best, cols] = -np.inf
+        unsettled = ~(z.lo[best, cols] > others.max(axis=0))  # best beats every j != c exactly
         runner_up[rows] = best
         for k in np.flatnonzero(unsettled):
             exact = exact or ev.ExactLogits(model)
             zz = exact.logits([t[k], t[k], c])
             runner_up[rows[k]] = max((j for j in range(len(zz)) if j != c),
                                      key=lambda j: (zz[j], -j))
-        margin[rows] = (z[c] - Interval(others.max(axis=0), others.max(axis=0))).lo
+        margin[rows] = (z[c] - Interval.point(rival_hi)).lo
     return runner_up, margin
