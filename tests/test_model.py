@@ -56,6 +56,11 @@ def test_load_refuses_nan_weights_and_wrong_hash(tmp_path):
         load_model(path)
 
 
-def test_training_reproduces_the_shipped_default_model():
+def test_retraining_the_default_comes_close_to_the_shipped_weights():
+    """Bit-identical only on the CPU that trained it (BLAS rounding differs between CPU models);
+    on any machine the recipe must land within 1e-3 of every shipped weight (2.5e-6 seen
+    between an Intel and an AMD EPYC machine). Same-machine reproducibility is tested above."""
     model, _ = train(CONFIGS["max2-d64"], progress=False)
-    assert model.sha256 == load_model("max2-d64").sha256
+    shipped = load_model("max2-d64")
+    for key, weights in shipped.state_dict.items():
+        assert np.abs(model.state_dict[key] - weights).max() < 1e-3, key
