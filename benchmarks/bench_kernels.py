@@ -21,10 +21,9 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from pyexport.experiments.max_of_n import evaluation
-from pyexport.experiments.max_of_n.strategies import run
-from pyexport.experiments.max_of_n.train import train
-from pyexport.model import CONFIGS
+from pyexport.proof import run
+from pyexport.families.max_of_n_mlp.train import train
+from pyexport.families.max_of_n_mlp.model import CONFIGS
 from pyexport.certificate import build
 from pyexport.render import render
 from pyexport.verify import _coq_flags, build_coq_library, verify
@@ -61,7 +60,7 @@ def data_read_seconds(doc: dict, work: Path) -> float:
 
 def measure(model, strategy: str, quantity: str, work: Path) -> dict:
     proof = run(strategy, quantity, model)
-    doc = build(model, proof, evaluation.GRID_BITS)
+    doc = build(model, proof)
     (result,) = verify(doc, ["coq"], keep=work)
     return {"d": model.config.d_vocab, "strategy": strategy, "quantity": quantity,
             "verdict": result.verdict, "coq_seconds": result.seconds,

@@ -20,9 +20,9 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from pyexport.experiments.max_of_n.strategies import run
-from pyexport.experiments.max_of_n.train import MaxMLP
-from pyexport.model import load_model
+from pyexport.proof import run
+from pyexport.families.max_of_n_mlp.train import MaxMLP
+from pyexport.families import load_model
 
 ROWS_PER_BATCH = 8
 

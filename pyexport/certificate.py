@@ -2,17 +2,22 @@
 
 Layout (docs/certificate.md; JSON Schema in pyexport/schema/certificate.schema.json):
 
-    schema    {"name": "pyexport.certificate", "version": 1}
-    model     name, config, sha256 of the exact weights, the weights themselves
+    schema    {"name": "pyexport.certificate", "version": 2}
+    model     family, name, config, sha256 of the exact weights, the weights themselves
     claim     quantity, relation, bound ("p/q", exact), bound_float (informational)
-    strategy  name and parameters (grid_bits)
+    strategy  name and parameters
     trace     length and named arrays (what the proof needs beyond the weights)
     metrics   trace length, FLOPs, wall time, ...; not covered by the content hash
 
+The format is generic: which weights, configuration, strategies and trace arrays a certificate
+may hold is for its family to say (pyexport.families). Version-1 certificates (the max-of-n
+MLP, before families) are still read, as they are: they name no family and hold the
+`max-of-n-mlp` one.
+
 Arrays are {"dtype", "shape", "data"} with `data` the base64 of little-endian bytes: float32
-weights (each the exact dyadic rational its bits denote), int64 trace numerators (over
-2^grid_bits) and indices, and packed bits for verdicts. Files are written atomically (temporary
-file, then rename) and named by the SHA-256 of their content without `metrics`.
+weights (each the exact dyadic rational its bits denote), float64 and int64 trace values, and
+packed bits for verdicts. Files are written atomically (temporary file, then rename) and named
+by the SHA-256 of their content without `metrics`.
 """
 
 from __future__ import annotations
@@ -28,16 +33,16 @@ from pathlib import Path
 
 import numpy as np
 
-from pyexport.model import WEIGHT_KEYS, Model, ModelConfig
-
 SCHEMA_NAME = "pyexport.certificate"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+READABLE_VERSIONS = (1, 2)
+LEGACY_FAMILY = "max-of-n-mlp"  # what a version-1 certificate holds
 CONTENT_DIGEST_DOMAIN = b"pyexport/certificate/v1\0"
 MAX_FILE_BYTES = 1 << 31  # 2 GiB, compressed or not
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 RATIONAL_PATTERN = re.compile(r"^-?[0-9]{1,100000}/[1-9][0-9]{0,100000}$")
-DTYPES = {"float32": "<f4", "int64": "<i8", "bits": "u1"}
-SCHEMA_PATH = Path(__file__).parent / "schema" / "certificate.schema.json"
+DTYPES = {"float32": "<f4", "float64": "<f8", "int64": "<i8", "bits": "u1"}
+SCHEMA_DIR = Path(__file__).parent / "schema"
 
 
 class CertificateError(ValueError):
@@ -49,7 +54,8 @@ def encode_array(a: np.ndarray) -> dict:
     if a.dtype == bool:
         return {"dtype": "bits", "shape": list(a.shape),
                 "data": base64.b64encode(np.packbits(a.ravel()).tobytes()).decode()}
-    dtype = {np.dtype("float32"): "float32", np.dtype("int64"): "int64"}[a.dtype]
+    dtype = {np.dtype("float32"): "float32", np.dtype("float64"): "float64",
+             np.dtype("int64"): "int64"}[a.dtype]
     raw = np.ascontiguousarray(a, dtype=DTYPES[dtype]).tobytes()
     return {"dtype": dtype, "shape": list(a.shape), "data": base64.b64encode(raw).decode()}
 
@@ -90,11 +96,12 @@ def rational_str(x: Fraction) -> str:
     return f"{x.numerator}/{x.denominator}"
 
 
-def build(model: Model, proof, grid_bits: int) -> dict:
-    """The certificate document of a proof about a model."""
+def build(model, proof) -> dict:
+    """The certificate document of a proof about a model (any family)."""
     return {
         "schema": {"name": SCHEMA_NAME, "version": SCHEMA_VERSION},
         "model": {
+            "family": model.family,
             "name": model.config.name,
             "config": model.config.to_json(),
             "sha256": model.sha256,
@@ -106,7 +113,7 @@ def build(model: Model, proof, grid_bits: int) -> dict:
             "bound": rational_str(proof.bound),
             "bound_float": float(proof.bound),
         },
-        "strategy": {"name": proof.strategy, "parameters": {"grid_bits": grid_bits}},
+        "strategy": {"name": proof.strategy, "parameters": dict(proof.parameters)},
         "trace": {
             "length": int(proof.trace_length),
             "arrays": {k: encode_array(v) for k, v in sorted(proof.trace.items())},
@@ -183,41 +190,47 @@ def validate_structure(doc) -> None:
     if not isinstance(doc, dict) or not isinstance(doc.get("schema"), dict):
         raise CertificateError("not a certificate: no `schema` object")
     name, version = doc["schema"].get("name"), doc["schema"].get("version")
-    if name != SCHEMA_NAME or version != SCHEMA_VERSION:
+    if name != SCHEMA_NAME or version not in READABLE_VERSIONS or isinstance(version, bool):
         raise CertificateError(
             f"unknown schema {name!r} version {version!r} (this reader knows "
-            f"{SCHEMA_NAME} version {SCHEMA_VERSION})"
+            f"{SCHEMA_NAME} versions {', '.join(map(str, READABLE_VERSIONS))})"
         )
-    schema = json.loads(SCHEMA_PATH.read_text())
+    schema = json.loads((SCHEMA_DIR / _schema_file(version)).read_text())
     try:
         jsonschema.validate(doc, schema)
     except jsonschema.ValidationError as exc:
         where = "/".join(str(p) for p in exc.absolute_path) or "(root)"
         raise CertificateError(f"malformed certificate at {where}: {exc.message[:200]}") from exc
     parse_rational(doc["claim"]["bound"], "claim.bound")
+    if doc["model"]["config"].get("name") != doc["model"]["name"]:
+        raise CertificateError("model.name does not match model.config.name")
 
 
-def model_config(doc: dict) -> ModelConfig:
-    """The certificate's model configuration, with sizes kept within supported limits."""
-    try:
-        config = ModelConfig(**doc["model"]["config"])
-    except TypeError as exc:
-        raise CertificateError(f"model.config: {exc}") from exc
-    if config.name != doc["model"]["name"] or not NAME_PATTERN.match(config.name):
-        raise CertificateError("model.name is not a plain identifier matching model.config")
-    sizes_ok = 2 <= config.d_vocab <= 4096 and 1 <= config.d_model <= 1024
-    if config.n_ctx not in (2, 3) or not sizes_ok:
-        raise CertificateError(f"unsupported model size {config}")
-    return config
+def _schema_file(version: int) -> str:
+    return "certificate.schema.json" if version == SCHEMA_VERSION else \
+        f"certificate.v{version}.schema.json"
 
 
-def model_weights(doc: dict) -> dict[str, np.ndarray]:
+def family_name(doc: dict) -> str:
+    """The model family a (structurally valid) certificate holds."""
+    return doc["model"].get("family", LEGACY_FAMILY)
+
+
+def decode_weights(doc: dict, shapes: dict[str, tuple]) -> dict[str, np.ndarray]:
+    """The certificate's float32 weights, in the family's order, with shapes and values checked
+    before anything is computed from them."""
     weights = doc["model"]["weights"]
-    if set(weights) != set(WEIGHT_KEYS):
-        raise CertificateError(f"model.weights must hold exactly {list(WEIGHT_KEYS)}")
-    arrays = {k: decode_array(weights[k], f"model.weights.{k}") for k in WEIGHT_KEYS}
-    if any(a.dtype != np.float32 for a in arrays.values()):
-        raise CertificateError("model.weights must be float32")
+    if set(weights) != set(shapes):
+        raise CertificateError(f"model.weights must hold exactly {list(shapes)}")
+    arrays = {}
+    for key, shape in shapes.items():
+        obj = weights[key]
+        if tuple(obj.get("shape", ())) != tuple(shape) or obj.get("dtype") != "float32":
+            raise CertificateError(f"model.weights.{key}: expected float32 of shape "
+                                   f"{tuple(shape)}")
+        arrays[key] = decode_array(obj, f"model.weights.{key}")
+        if not np.isfinite(arrays[key]).all():
+            raise CertificateError(f"model.weights.{key} contains NaN or infinity")
     return arrays
 
 
@@ -234,6 +247,7 @@ def update_manifest(directory: Path, doc: dict, filename: str) -> Path:
     entries.append({
         "file": filename,
         "content_sha256": content_sha256(doc),
+        "family": family_name(doc),
         "model": doc["model"]["name"],
         "model_sha256": doc["model"]["sha256"],
         "strategy": doc["strategy"]["name"],

@@ -12,9 +12,11 @@ import sys
 from pathlib import Path
 
 from pyexport import certificate as cert
-from pyexport.model import CONFIGS, DEFAULT_MODEL, SHIPPED_DIR, ModelError, load_model
+from pyexport.families import load_model
+from pyexport.weights import SHIPPED_DIR, ModelError
 
 CERTIFICATES_DIR = Path("certificates")
+DEFAULT_MODEL = "max2-d64"  # the shipped default: the tutorial's task at d_vocab 64
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 
 
@@ -23,8 +25,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (cert.CertificateError, ModelError) as exc:
-        print(f"pyexport: error: {exc}", file=sys.stderr)
+    except (cert.CertificateError, ModelError, ValueError) as exc:
+        # ValueError: a certificate a renderer refuses (UnsupportedCertificate, UnsafeContext)
+        # or a strategy/quantity the model's family does not have
+        message = str(exc).splitlines()[0] if str(exc).strip() else repr(exc)
+        print(f"pyexport: error: {message}", file=sys.stderr)
         return EXIT_UNUSABLE
 
 
@@ -36,15 +41,22 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(run=cmd_models)
 
-    s = sub.add_parser("train", help="train a configuration (the tutorial's recipe)")
-    s.add_argument("--config", required=True, choices=sorted(CONFIGS))
-    s.add_argument("--seed", type=int, default=None)
+    s = sub.add_parser("train", help="train a configuration with its family's recipe")
+    s.add_argument("--config", required=True, help="see `pyexport models`")
+    s.add_argument("--seed", type=int, default=None,
+                   help="a seed other than the configuration's; the model is named "
+                   "<config>-s<seed>")
     s.add_argument("-o", "--output", type=Path, default=SHIPPED_DIR)
     s.set_defaults(run=cmd_train)
 
     s = sub.add_parser("prove", help="run a proof strategy and write a certificate")
-    s.add_argument("--model", default=DEFAULT_MODEL, help="shipped name or .safetensors path")
-    s.add_argument("--strategy", required=True, choices=["brute-force", "symmetry", "convexity"])
+    s.add_argument("--model", default=DEFAULT_MODEL,
+                   help="shipped name, .safetensors path with its card, or a TransformerLens "
+                   "state dict (.pt/.pth/.safetensors)")
+    s.add_argument("--strategy", required=True,
+                   help="max-of-n MLP: brute-force | symmetry | convexity; max-of-k "
+                   "transformer: brute-force | cubic | subcubic (best variant) | "
+                   "subcubic-rank1 | subcubic-exact-eqke")
     s.add_argument("--quantity", required=True, choices=["loss", "accuracy"])
     s.add_argument("-o", "--output", type=Path, default=None,
                    help="file (.json or .json.gz) or folder; default: certificates/ + manifest")
@@ -78,7 +90,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", type=Path, default=Path("report"))
     s.set_defaults(run=cmd_report)
 
-    s = sub.add_parser("demo", help="prove, check, kernel-check and report every strategy")
+    s = sub.add_parser("demo", help="prove, check, kernel-check and report the family's "
+                       "strategies")
     s.add_argument("--model", default=DEFAULT_MODEL)
     s.add_argument("-o", "--output", type=Path, default=CERTIFICATES_DIR)
     s.add_argument("--report", type=Path, default=Path("report"))
@@ -87,31 +100,44 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_models(args) -> int:
+    from pyexport.families import trainable_configs
+    from pyexport.weights import shipped_cards
+
     rows = []
-    for name, config in CONFIGS.items():
-        path = SHIPPED_DIR / f"{name}.safetensors"
-        rows.append({"name": name, "config": config.to_json(), "path": str(path),
-                     "present": path.is_file()})
+    for name, card in shipped_cards().items():
+        path = SHIPPED_DIR / card.get("weights_file", f"{name}.safetensors")
+        rows.append({"name": name, "kind": "shipped",
+                     "family": card.get("family", cert.LEGACY_FAMILY),
+                     "config": card["config"], "path": str(path), "present": path.is_file()})
+    for name, (family, config) in trainable_configs().items():
+        rows.append({"name": name, "kind": "trainable config", "family": family.name,
+                     "config": config.to_json(), "path": "", "present": False})
     if args.json:
         print(json.dumps(rows, indent=1))
     else:
         for r in rows:
             c = r["config"]
-            print(f"{r['name']:<12} n_ctx={c['n_ctx']} d_vocab={c['d_vocab']:<5} "
-                  f"d_model={c['d_model']:<4} {r['path']}{'' if r['present'] else ' (missing)'}")
+            where = r["path"] + ("" if r["present"] else " (missing)") if r["path"] else \
+                "(train with: pyexport train --config NAME --seed N)"
+            print(f"{r['name']:<18} {r['family']:<21} n_ctx={c['n_ctx']:<2} "
+                  f"d_vocab={c['d_vocab']:<5} d_model={c['d_model']:<4} {where}")
     return EXIT_OK
 
 
 def cmd_train(args) -> int:
     import dataclasses
 
-    from pyexport.experiments.max_of_n.train import train
-    from pyexport.model import save_model
+    from pyexport.families import trainable_configs
+    from pyexport.weights import save_model
 
-    config = CONFIGS[args.config]
+    configs = trainable_configs()
+    if args.config not in configs:
+        raise ValueError(f"unknown configuration {args.config!r}; choose from "
+                         f"{', '.join(sorted(configs))}")
+    family, config = configs[args.config]
     if args.seed is not None:
-        config = dataclasses.replace(config, seed=args.seed)
-    model, facts = train(config)
+        config = dataclasses.replace(config, name=f"{config.name}-s{args.seed}", seed=args.seed)
+    model, facts = family.train(config)
     path = save_model(model, args.output, facts)
     print(f"wrote {path} (final training loss {facts['training']['final_train_loss']:.4f})")
     return EXIT_OK
@@ -119,15 +145,11 @@ def cmd_train(args) -> int:
 
 def prove_to_file(model_name: str, strategy: str, quantity: str, output: Path | None):
     """Run a strategy, write its certificate (and the manifest for folders); return both."""
-    from pyexport.experiments.max_of_n import evaluation
-    from pyexport.experiments.max_of_n.strategies import run
+    from pyexport.proof import run
 
     model = load_model(model_name)
     proof = run(strategy, quantity, model)
-    if proof.true_value is not None:
-        proof.metrics["true_value"] = {"lower": cert.rational_str(proof.true_value[0]),
-                                       "upper": cert.rational_str(proof.true_value[1])}
-    doc = cert.build(model, proof, evaluation.GRID_BITS)
+    doc = cert.build(model, proof)
     folder = output if output is None or output.is_dir() or not output.suffix else None
     if output is None or folder is not None:
         folder = folder or CERTIFICATES_DIR
@@ -141,14 +163,14 @@ def prove_to_file(model_name: str, strategy: str, quantity: str, output: Path | 
 def cmd_prove(args) -> int:
     path, doc = prove_to_file(args.model, args.strategy, args.quantity, args.output)
     summary = {"path": str(path), "bound": doc["claim"]["bound"],
-               "bound_float": doc["claim"]["bound_float"], "strategy": args.strategy,
+               "bound_float": doc["claim"]["bound_float"], "strategy": doc["strategy"]["name"],
                "quantity": doc["claim"]["quantity"], "relation": doc["claim"]["relation"],
                "model": doc["model"]["name"], "metrics": doc["metrics"]}
     if args.json:
         print(json.dumps(summary, indent=1))
     else:
         print(f"{doc['claim']['quantity']} {doc['claim']['relation']} "
-              f"{doc['claim']['bound_float']:.10g}  ({args.strategy}, {path})")
+              f"{doc['claim']['bound_float']:.10g}  ({doc['strategy']['name']}, {path})")
     return EXIT_OK
 
 
@@ -218,7 +240,7 @@ def _library_size(results) -> dict | None:
 def cmd_verify(args) -> int:
     provers = ["lean", "coq"] if args.prover == "all" else [args.prover]
     results, _ = verify_file(args.file, provers, keep=args.keep, native=args.native)
-    ran = [r for r in results if r.verdict != "not-installed"]
+    ran = [r for r in results if r.verdict not in ("not-installed", "unsupported")]
     ok = bool(ran) and all(r.verdict == "accepted" for r in ran)
     library = _library_size(results)
     if args.json:
@@ -258,26 +280,27 @@ def cmd_report(args) -> int:
 
 def cmd_demo(args) -> int:
     from pyexport.checker import check
+    from pyexport.families import get
     from pyexport.report import write_report
 
+    family = get(load_model(args.model).family)
     written = []
-    for quantity in ("loss", "accuracy"):
-        for strategy in ("brute-force", "symmetry", "convexity"):
-            path, doc = prove_to_file(args.model, strategy, quantity, args.output)
-            verdict = check(cert.read(path))
-            doc["metrics"]["checker"] = verdict.to_json()
-            cert.write(doc, path)
-            if not verdict.accepted:
-                print(f"pyexport: checker rejected {path}: {verdict.reason}", file=sys.stderr)
-                return EXIT_REJECTED
-            kernels, doc = verify_file(path, ["coq", "lean"])
-            print(f"{strategy:<12} {quantity:<9} checker {verdict.to_json()['verdict']}, "
-                  + ", ".join(f"{k.prover} {k.verdict}" for k in kernels) + f"  {path}",
-                  file=sys.stderr)
-            written.append((path, doc))
-            if any(k.verdict in ("rejected", "error") for k in kernels):
-                print(f"pyexport: a kernel did not accept {path}", file=sys.stderr)
-                return EXIT_REJECTED
+    for strategy, quantity in family.demo:
+        path, doc = prove_to_file(args.model, strategy, quantity, args.output)
+        verdict = check(cert.read(path))
+        doc["metrics"]["checker"] = verdict.to_json()
+        cert.write(doc, path)
+        if not verdict.accepted:
+            print(f"pyexport: checker rejected {path}: {verdict.reason}", file=sys.stderr)
+            return EXIT_REJECTED
+        kernels, doc = verify_file(path, ["coq", "lean"])
+        print(f"{strategy:<12} {quantity:<9} checker {verdict.to_json()['verdict']}, "
+              + ", ".join(f"{k.prover} {k.verdict}" for k in kernels) + f"  {path}",
+              file=sys.stderr)
+        written.append((path, doc))
+        if any(k.verdict in ("rejected", "error") for k in kernels):
+            print(f"pyexport: a kernel did not accept {path}", file=sys.stderr)
+            return EXIT_REJECTED
     table, plot = write_report(written, args.report)
     print(table.read_text(), end="")
     print(f"wrote {table} and {plot}")

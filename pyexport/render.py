@@ -1,7 +1,8 @@
 """Rendering certificates into proof-assistant source with Jinja templates.
 
-Only values produced by code reach a rendered file: the context builders
-(pyexport.kernels.coq_context / lean_context) print every number and map the model name to an
+Each family renders with its own templates (`templates/<prover>/<family package>/`) and its own
+context builder (`Family.render_context`). Only values produced by code reach a rendered file:
+the context builders print every number and map the model name to an
 identifier, and `validate_context` re-checks the whole context against a fixed alphabet before
 any template sees it. Rendering is deterministic: the same certificate gives byte-identical
 files.
@@ -45,29 +46,29 @@ def validate_context(value, where: str = "context") -> None:
 
 def context(doc: dict, prover: str, native: bool = False) -> dict:
     """The validated template context of a (structurally valid) certificate."""
-    if prover == "coq":
-        from pyexport.kernels.coq_context import coq_context
-
-        ctx = coq_context(doc)
-    elif prover == "lean":
-        from pyexport.kernels.lean_context import lean_context
-
-        ctx = lean_context(doc, native=native)
-    else:
+    if prover not in PROVERS:
         raise ValueError(f"unknown prover {prover!r}")
+    ctx = _family(doc).render_context(doc, prover, native)
     validate_context(ctx)
     return ctx
 
 
+def _family(doc: dict):
+    from pyexport.certificate import family_name
+    from pyexport.families import get
+
+    return get(family_name(doc))
+
+
 def render_text(doc: dict, prover: str, native: bool = False) -> tuple[str, dict]:
     template_name, _ = PROVERS[prover]
+    ctx = context(doc, prover, native)
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES / prover),
+        loader=jinja2.FileSystemLoader(TEMPLATES / prover / _family(doc).package),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
     )
-    ctx = context(doc, prover, native)
     return env.get_template(template_name).render(**ctx), ctx
 
 

@@ -1,8 +1,9 @@
 """Kernel verification: render a certificate, run each installed proof kernel, report.
 
-For each prover the result holds the verdict (accepted | rejected | not-installed | error), the
-check time, the checked term size of the certificate's own declarations (DAG and tree), the
-axioms its theorem depends on, and the exact command that was run. An absent kernel is reported
+For each prover the result holds the verdict (accepted | rejected | not-installed |
+unsupported | error), the check time, the checked term size of the certificate's own
+declarations (DAG and tree), the axioms its theorem depends on, and the exact command that was
+run. "unsupported": the prover has no checker for this family or size yet. An absent kernel is reported
 as not installed with how to install it, never as accepted. Before running anything, an audit
 guard refuses libraries or rendered files that contain escape hatches (Admitted, admit, Axiom,
 sorry, and native_compute / native_decide unless asked for), and a verdict is turned to
@@ -22,6 +23,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from pyexport.families import UnsupportedCertificate
 from pyexport.kernels.termsize import TermStreamError, declarations_size
 from pyexport.render import REPO_ROOT, render
 
@@ -44,7 +46,7 @@ KERNEL_TIMEOUT = 3600
 @dataclass
 class KernelResult:
     prover: str
-    verdict: str  # accepted | rejected | not-installed | error
+    verdict: str  # accepted | rejected | not-installed | unsupported | error
     seconds: float | None = None
     term_size_dag: int | None = None
     term_size_tree: int | None = None
@@ -283,6 +285,8 @@ def verify(doc: dict, provers: list[str], keep: Path | None = None,
             work.mkdir(parents=True, exist_ok=True)
             try:
                 results.append(RUNNERS[prover](doc, work, native))
+            except UnsupportedCertificate as exc:
+                results.append(KernelResult(prover, "unsupported", message=str(exc)))
             except (RuntimeError, TermStreamError, subprocess.TimeoutExpired, OSError) as exc:
                 results.append(KernelResult(prover, "error", message=str(exc)[-2000:]))
     return results

@@ -6,9 +6,8 @@ import numpy as np
 import pytest
 
 from pyexport import certificate as cert
-from pyexport.experiments.max_of_n import evaluation
-from pyexport.experiments.max_of_n.strategies import run
-from pyexport.model import ModelConfig, model_from_state
+from pyexport.proof import run
+from pyexport.families.max_of_n_mlp.model import ModelConfig, model_from_state
 
 
 def random_model(d: int, dm: int, n: int = 2, seed: int = 0, scale: float = 1.0):
@@ -32,10 +31,11 @@ def small_model():
 
 @pytest.fixture(scope="session")
 def default_model():
-    from pyexport.model import DEFAULT_MODEL, load_model
+    from pyexport.families import load_model
+    from pyexport.families.max_of_n_mlp.model import DEFAULT_MODEL
 
     return load_model(DEFAULT_MODEL)
 
 
 def certificate_of(model, strategy: str, quantity: str) -> dict:
-    return cert.build(model, run(strategy, quantity, model), evaluation.GRID_BITS)
+    return cert.build(model, run(strategy, quantity, model))

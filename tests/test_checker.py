@@ -7,7 +7,8 @@ import pytest
 
 from pyexport import certificate as cert
 from pyexport.checker import check
-from pyexport.model import weights_sha256
+from pyexport.families.max_of_n_mlp.model import WEIGHT_KEYS
+from pyexport.weights import weights_sha256
 from tests.conftest import certificate_of, random_model
 
 CASES = [(s, q) for q in ("loss", "accuracy") for s in ("brute-force", "symmetry", "convexity")]
@@ -49,8 +50,8 @@ def test_changed_weight_is_rejected(certificates, strategy, quantity):
 def test_changed_weight_with_matching_hash_fails_in_the_trace(certificates):
     doc = copy.deepcopy(certificates[(2, "brute-force", "loss")])
     _edit_array(doc, ["model", "weights", "unembedding.weight"], lambda a: a.__imul__(0.5))
-    weights = cert.model_weights(doc)
-    doc["model"]["sha256"] = weights_sha256(weights)
+    weights = {k: cert.decode_array(v, k) for k, v in doc['model']['weights'].items()}
+    doc["model"]["sha256"] = weights_sha256(weights, WEIGHT_KEYS)
     verdict = check(doc)
     assert not verdict.accepted and verdict.step.startswith("trace.case_upper")
 

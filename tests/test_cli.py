@@ -1,6 +1,7 @@
 """The command line: verbs, JSON summaries, exit codes, and refusal of bad input."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,9 +18,10 @@ def _run(capsys, *argv):
 
 def test_models_json_lists_shipped_models(capsys):
     code, out, _ = _run(capsys, "models", "--json")
-    names = {m["name"]: m for m in json.loads(out)}
-    assert code == 0 and {"max2-d64", "max2-d2048", "max3-d256"} <= set(names)
-    assert all(m["present"] for m in names.values())
+    shipped = {m["name"]: m for m in json.loads(out) if m["kind"] == "shipped"}
+    assert code == 0 and {"max2-d64", "max2-d2048", "max3-d256"} <= set(shipped)
+    assert all(m["present"] for m in shipped.values())
+    assert shipped["max2-d64"]["family"] == "max-of-n-mlp"
 
 
 def test_prove_json_summary_then_check_accepts(capsys, tmp_path):
@@ -86,9 +88,7 @@ def _honest(tmp_path, capsys):
     (lambda d: d["strategy"].__setitem__("name", "brute-force; rm -rf /"), "strategy/name"),
     (lambda d: d["claim"].__setitem__("bound", "1e308"), "claim/bound"),
     (lambda d: d["model"]["weights"]["linear.weight"].__setitem__("shape", [2, 2]),
-     "does not match shape"),
-    (lambda d: d["trace"]["arrays"].__setitem__("evil", d["trace"]["arrays"]["lse_upper"]),
-     "trace/arrays"),
+     "expected float32 of shape"),
 ])
 def test_check_refuses_injected_or_inconsistent_fields(capsys, tmp_path, edit, message):
     target, doc = _honest(tmp_path, capsys)
@@ -96,6 +96,14 @@ def test_check_refuses_injected_or_inconsistent_fields(capsys, tmp_path, edit, m
     target.write_text(json.dumps(doc))
     code, _, err = _run(capsys, "check", str(target))
     assert code == 2 and message in err
+
+
+def test_check_rejects_a_trace_array_the_proof_does_not_use(capsys, tmp_path):
+    target, doc = _honest(tmp_path, capsys)
+    doc["trace"]["arrays"]["evil"] = doc["trace"]["arrays"]["lse_upper"]
+    target.write_text(json.dumps(doc))
+    code, out, _ = _run(capsys, "check", str(target))
+    assert code == 1 and "trace.arrays" in out and "evil" in out
 
 
 def test_check_refuses_nan_weight(capsys, tmp_path):
@@ -130,3 +138,13 @@ def test_report_writes_table_and_plot(capsys, tmp_path):
                         "-o", str(tmp_path / "rep"))
     assert code == 0 and "| max2-d64 | expected_loss | brute-force |" in out
     assert (tmp_path / "rep" / "bound_vs_compactness.png").stat().st_size > 10_000
+
+
+def test_archived_version_1_certificates_still_check(capsys):
+    """The MLP certificates written before model families (schema version 1, no `family`)."""
+    archived = sorted((Path(__file__).parent.parent / "certificates").glob("max2-d64.*.json"))
+    assert len(archived) == 6
+    for path in archived:
+        assert cert.read(path)["schema"]["version"] == 1
+        code, out, _ = _run(capsys, "check", str(path))
+        assert code == 0 and out.startswith("accepted"), out

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from pyexport import certificate as cert
-from pyexport.model import weights_sha256
+from pyexport.families.max_of_n_mlp.model import WEIGHT_KEYS
+from pyexport.weights import weights_sha256
 from pyexport.verify import COQ_DIR, coq_allowed, verify
 from tests.conftest import certificate_of, random_model
 
@@ -54,11 +55,11 @@ def test_term_size_orders_the_loss_strategies(demo_results):
 def _tamper_weight(doc):
     """Turn the unembedding row of label 5 around: inputs with maximum 5 change prediction
     and loss, so the trace no longer proves the claim (the hash is made to match)."""
-    weights = cert.model_weights(doc)
+    weights = {k: cert.decode_array(v, k) for k, v in doc['model']['weights'].items()}
     u = np.array(weights["unembedding.weight"])
     u[5] *= -4.0
     doc["model"]["weights"]["unembedding.weight"] = cert.encode_array(u)
-    doc["model"]["sha256"] = weights_sha256({**weights, "unembedding.weight": u})
+    doc["model"]["sha256"] = weights_sha256({**weights, "unembedding.weight": u}, WEIGHT_KEYS)
 
 
 def _tamper_bound(doc):

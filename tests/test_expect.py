@@ -9,7 +9,8 @@ import json
 import os
 from pathlib import Path
 
-from pyexport.experiments.max_of_n.strategies import STRATEGIES, run
+from pyexport.families.max_of_n_mlp.strategies import STRATEGIES
+from pyexport.proof import run
 
 EXPECT = Path(__file__).parent / "expect" / "max2-d64.json"
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pyexport import interval as iv
-from pyexport.experiments.max_of_n.evaluation import ExactLogits, logit_table
+from pyexport.families.max_of_n_mlp.evaluation import ExactLogits, logit_table
 from tests.conftest import random_model
 
 flint.ctx.prec = 200
@@ -77,7 +77,7 @@ def test_logit_table_encloses_exact_logits():
 @settings(max_examples=50, deadline=None)
 @given(st.lists(st.tuples(st.integers(-2**53, 2**53), st.integers(0, 2**21 + 5)), max_size=50))
 def test_exact_sum_is_exact(pairs):
-    from pyexport.experiments.max_of_n.evaluation import exact_sum
+    from pyexport.families.max_of_n_mlp.evaluation import exact_sum
 
     values = np.array([p[0] for p in pairs], dtype=np.int64)
     weights = np.array([p[1] for p in pairs], dtype=np.int64)

@@ -6,7 +6,7 @@ import flint
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pyexport.experiments.max_of_n.evaluation import ExactLogits
+from pyexport.families.max_of_n_mlp.evaluation import ExactLogits
 from tests.conftest import random_model
 
 flint.ctx.prec = 200

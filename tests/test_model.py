@@ -5,8 +5,10 @@ import json
 import numpy as np
 import pytest
 
-from pyexport.experiments.max_of_n.train import MaxMLP, train
-from pyexport.model import CONFIGS, ModelConfig, ModelError, load_model, save_model
+from pyexport.families.max_of_n_mlp.train import MaxMLP, train
+from pyexport.families import load_model
+from pyexport.families.max_of_n_mlp.model import CONFIGS, ModelConfig
+from pyexport.weights import ModelError, save_model
 
 
 def test_shipped_models_load_with_matching_hashes():

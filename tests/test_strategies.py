@@ -5,9 +5,9 @@ from fractions import Fraction
 import flint
 import pytest
 
-from pyexport.experiments.max_of_n.cases import all_cases, multiplicities, sorted_cases
-from pyexport.experiments.max_of_n.evaluation import ExactLogits
-from pyexport.experiments.max_of_n.strategies import run
+from pyexport.families.max_of_n_mlp.cases import all_cases, multiplicities, sorted_cases
+from pyexport.families.max_of_n_mlp.evaluation import ExactLogits
+from pyexport.proof import run
 from tests.conftest import random_model
 
 flint.ctx.prec = 200
@@ -88,7 +88,7 @@ def test_exact_ties_are_decided_exactly_and_checked():
     import numpy as np
 
     from pyexport.checker import check
-    from pyexport.model import model_from_state
+    from pyexport.families.max_of_n_mlp.model import model_from_state
     from tests.conftest import certificate_of
 
     base = random_model(8, 4, n=2, seed=5, scale=2.0)

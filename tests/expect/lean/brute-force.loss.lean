@@ -2,7 +2,7 @@
 pyexport certificate, checked by the Lean kernel (rendered from templates/lean/certificate.lean.j2).
 model     test_n2_d4: n_ctx 2, d_vocab 4, d_model 2
 weights   sha256 1650203704cec16e8f41e42c6ad2d8afd81643ad39488be4fbb2d955ffa72f12
-content   sha256 9314fc76e146bc26b094607b4e515eb107f378996b93ef1d9ac00f2b744fd1a2
+content   sha256 1ee3edb22874848724d52df8617b3221ffa7cab7abb7c6984aaf1e1fe139fc62
 strategy  brute_force
 quantity  expected_loss
 claim     expectedLoss2 <= 78405372705651 / 17592186044416

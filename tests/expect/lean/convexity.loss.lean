@@ -2,7 +2,7 @@
 pyexport certificate, checked by the Lean kernel (rendered from templates/lean/certificate.lean.j2).
 model     test_n2_d4: n_ctx 2, d_vocab 4, d_model 2
 weights   sha256 1650203704cec16e8f41e42c6ad2d8afd81643ad39488be4fbb2d955ffa72f12
-content   sha256 c39e1c6276b234c360c814f2a02ebc8385e74ba3cb01e107e81e6e3ad749c822
+content   sha256 6c4d4a93965a4d5fa61cbb55a007d3d872205b2ddc91c23953152107d5bd7c5a
 strategy  convexity
 quantity  expected_loss
 claim     expectedLoss2 <= 42826921116307 / 8796093022208

@@ -2,7 +2,7 @@
 pyexport certificate, checked by the Lean kernel (rendered from templates/lean/certificate.lean.j2).
 model     test_n2_d4: n_ctx 2, d_vocab 4, d_model 2
 weights   sha256 1650203704cec16e8f41e42c6ad2d8afd81643ad39488be4fbb2d955ffa72f12
-content   sha256 f3819a452499f1a3d69842912351e1d558b53ec554adb3b2a8dde2d2c055cf21
+content   sha256 2ee21ccd27b103a3fed112f99112384523c205566756bde2b47929617107b388
 strategy  symmetry
 quantity  accuracy
 claim     accuracy2 >= 0 / 1

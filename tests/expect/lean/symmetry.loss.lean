@@ -2,7 +2,7 @@
 pyexport certificate, checked by the Lean kernel (rendered from templates/lean/certificate.lean.j2).
 model     test_n2_d4: n_ctx 2, d_vocab 4, d_model 2
 weights   sha256 1650203704cec16e8f41e42c6ad2d8afd81643ad39488be4fbb2d955ffa72f12
-content   sha256 0ba19f6c06721fbd3f30e3f67ac3252608f03940c80b95222772df906df3fe84
+content   sha256 f89cc8520f161f1a37b8f9dd053cddcd814899670e1a2a6c32e4f8a73be8230e
 strategy  symmetry
 quantity  expected_loss
 claim     expectedLoss2 <= 78405372705651 / 17592186044416

@@ -1,4 +1,4 @@
-"""The template context of a Coq certificate file (templates/coq/certificate.v.j2).
+"""Template context of a Coq certificate (templates/coq/max_of_n_mlp/certificate.v.j2).
 
 `coq_context(doc)` takes a certificate already validated by `pyexport.certificate.read` and
 returns the variables of the template. Every value in it is printed here by code: ints, Coq
@@ -39,7 +39,8 @@ import re
 
 import numpy as np
 
-from pyexport.kernels.common import RenderInput, UnsupportedCertificate, prepare, trace_rows
+from pyexport.families import UnsupportedCertificate
+from pyexport.families.max_of_n_mlp.kernels.render_input import RenderInput, prepare, trace_rows
 
 THEOREM_NAME = "certificate"
 DATA_NAMES = ("CertData.cert_E", "CertData.cert_H", "CertData.cert_U", "CertData.cert_trace",

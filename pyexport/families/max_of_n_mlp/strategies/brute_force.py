@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from pyexport.experiments.max_of_n import evaluation as ev
-from pyexport.experiments.max_of_n.cases import all_cases
-from pyexport.experiments.max_of_n.strategies import Proof
-from pyexport.model import Model
+from pyexport.families.max_of_n_mlp import evaluation as ev
+from pyexport.families.max_of_n_mlp.cases import all_cases
+from pyexport.proof import Proof
+from pyexport.families.max_of_n_mlp.model import Model
 
 
 def prove_loss(model: Model) -> Proof:

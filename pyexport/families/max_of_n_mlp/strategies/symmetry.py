@@ -8,10 +8,10 @@ d(d+1)(d+2)/6) evaluations; the trace holds one value per sorted input, in `sort
 
 from __future__ import annotations
 
-from pyexport.experiments.max_of_n import evaluation as ev
-from pyexport.experiments.max_of_n.cases import multiplicities, sorted_cases
-from pyexport.experiments.max_of_n.strategies import Proof
-from pyexport.model import Model
+from pyexport.families.max_of_n_mlp import evaluation as ev
+from pyexport.families.max_of_n_mlp.cases import multiplicities, sorted_cases
+from pyexport.proof import Proof
+from pyexport.families.max_of_n_mlp.model import Model
 import numpy as np
 
 

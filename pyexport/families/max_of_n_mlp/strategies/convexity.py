@@ -24,11 +24,11 @@ from fractions import Fraction
 
 import numpy as np
 
-from pyexport.experiments.max_of_n import evaluation as ev
-from pyexport.experiments.max_of_n.cases import multiplicities, sorted_cases
-from pyexport.experiments.max_of_n.strategies import Proof
+from pyexport.families.max_of_n_mlp import evaluation as ev
+from pyexport.families.max_of_n_mlp.cases import multiplicities, sorted_cases
+from pyexport.proof import Proof
 from pyexport.interval import Interval
-from pyexport.model import Model
+from pyexport.families.max_of_n_mlp.model import Model
 
 
 def two_token_term_counts(d: int) -> np.ndarray:

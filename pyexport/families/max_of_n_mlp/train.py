@@ -13,7 +13,7 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-from pyexport.model import Model, ModelConfig, model_from_state
+from pyexport.families.max_of_n_mlp.model import Model, ModelConfig, model_from_state
 
 
 class MaxMLP(nn.Module):

@@ -21,7 +21,7 @@ from tqdm import tqdm
 from pyexport import flops
 from pyexport import interval as iv
 from pyexport.interval import Interval
-from pyexport.model import Model
+from pyexport.families.max_of_n_mlp.model import Model
 
 GRID_BITS = 40  # trace values are integers over 2^GRID_BITS, rounded outward
 CHUNK = 1 << 22  # elements per block of work, to bound memory

@@ -1,4 +1,4 @@
-"""The template context of a Lean 4 certificate file (templates/lean/certificate.lean.j2).
+"""Template context of a Lean 4 certificate (templates/lean/max_of_n_mlp/certificate.lean.j2).
 
 `lean_context(doc, native=False)` takes a certificate already validated by
 `pyexport.certificate.read` and returns the variables of the template. Every value in it is
@@ -44,7 +44,7 @@ import re
 import numpy as np
 
 from pyexport.dyadic import dyadic_matrix
-from pyexport.kernels.common import prepare, trace_rows
+from pyexport.families.max_of_n_mlp.kernels.render_input import prepare, trace_rows
 
 THEOREM_NAME = "certificate"
 DATA_NAMES = ("cert_Et", "cert_H", "cert_U", "cert_trace", "cert_data")

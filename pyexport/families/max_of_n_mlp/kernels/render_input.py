@@ -14,7 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from pyexport import certificate as cert
-from pyexport.model import WEIGHT_KEYS, weights_sha256
+from pyexport.families import UnsupportedCertificate
+from pyexport.families.max_of_n_mlp.model import WEIGHT_KEYS, config_from_json, weight_shapes
+from pyexport.weights import ModelError, weights_sha256
 
 HEX_DIGEST = re.compile(r"^[0-9a-f]{64}$")
 STRATEGIES = {"brute-force": "brute_force", "symmetry": "symmetry", "convexity": "convexity"}
@@ -26,10 +28,6 @@ TRACE_NAMES = {
     ("convexity", "expected_loss", 2): "lse_upper", ("convexity", "expected_loss", 3): "pair_upper",
     ("convexity", "accuracy", 2): "top2", ("convexity", "accuracy", 3): "runner_up",
 }
-
-
-class UnsupportedCertificate(ValueError):
-    """A certificate a renderer has no checker for (e.g. n_ctx = 3 in Lean)."""
 
 
 @dataclass(frozen=True)
@@ -65,18 +63,15 @@ def identifier(name: str) -> str:
 
 def prepare(doc: dict, supported_n: tuple[int, ...]) -> RenderInput:
     """Validate a structurally valid certificate for rendering (see the module docstring)."""
-    config = cert.model_config(doc)
-    weights = cert.model_weights(doc)
+    try:
+        config = config_from_json(doc["model"]["config"])
+    except ModelError as exc:
+        raise ValueError(str(exc)) from exc
+    if config.name != doc["model"]["name"]:
+        raise ValueError("model.name does not match model.config.name")
+    weights = cert.decode_weights(doc, weight_shapes(config))
     d, dm, n = int(config.d_vocab), int(config.d_model), int(config.n_ctx)
-    shapes = {"embedding.weight": (dm, d), "linear.weight": (dm, dm),
-              "unembedding.weight": (d, dm)}
-    for key in WEIGHT_KEYS:
-        if tuple(weights[key].shape) != shapes[key]:
-            raise ValueError(f"model.weights.{key}: shape {weights[key].shape}, "
-                             f"expected {shapes[key]}")
-        if not np.isfinite(weights[key]).all():
-            raise ValueError(f"model.weights.{key} contains NaN or infinity")
-    model_sha = weights_sha256(weights)
+    model_sha = weights_sha256(weights, WEIGHT_KEYS)
     if model_sha != doc["model"]["sha256"]:
         raise ValueError("model.sha256 does not match the weights")
     strategy = STRATEGIES.get(doc["strategy"]["name"])

@@ -1,1 +1,0 @@
-"""Experiment code, one package per task (the seed codebase's `exp_[NAME]` convention)."""

@@ -1,0 +1,278 @@
+"""The max-of-n MLP's part of the independent checker (frame: pyexport.checker).
+
+It shares no numeric code with the strategies: logits are computed in exact integer arithmetic
+(python-flint `fmpz_mat`; every float32 weight is an integer times a power of two), exp and
+log are enclosed with python-flint's `arb` ball arithmetic, and sums of trace values are exact
+rationals. A trace value is accepted only if a sound test proves it:
+
+    loss upper bound u of an input   <=>  log(sum_j exp(z_j)) - z_y <= u, tested as arb balls
+    LSE upper bound l of a vector    <=>  log(sum_j exp(z_j)) <= l
+    "input is correct"               <=>  z_y > z_j for all j != y, decided exactly
+    competitor hints (top2, runner_up)    verified to be the claimed maxima, exactly
+
+then the claim is recomputed from the verified values by the strategy's theorem (with the term
+counts derived here in closed form).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import flint
+import numpy as np
+from tqdm import tqdm
+
+from pyexport.checker import Rejected, TraceReader, grid
+from pyexport.dyadic import dyadic_matrix
+
+ARB_PRECISION = 160  # bits; trace values carry 2^-40 slack, far above the ball radii
+
+
+def check(strategy: str, quantity: str, config, weights: dict, trace, parameters: dict):
+    """The bound re-derived from the weights and the trace (raises `Rejected`)."""
+    flint.ctx.prec = ARB_PRECISION
+    trace.grid = grid(parameters)
+    return CHECKS[(strategy, quantity)](ExactModel(config, weights), trace)
+
+
+class ExactModel:
+    """Exact logit table W = U H E of the certificate's weights, as integers times 2^scale."""
+
+    def __init__(self, config, weights: dict[str, np.ndarray]):
+        self.d, self.n = config.d_vocab, config.n_ctx
+        mats, scale = [], 0
+        for key in ("unembedding.weight", "linear.weight", "embedding.weight"):
+            ints, denominator_bits = dyadic_matrix(weights[key])
+            mats.append(flint.fmpz_mat(ints))
+            scale -= denominator_bits
+        product = mats[0] * mats[1] * mats[2]
+        self.scale = scale
+        self.W = np.array([int(x) for x in product.entries()], dtype=object).reshape(self.d, -1)
+        self._float_w = None
+
+    def value(self, integer: int) -> Fraction:
+        return Fraction(integer) * Fraction(2) ** self.scale
+
+    def arb(self, integer) -> flint.arb:
+        return flint.arb(int(integer)) * flint.arb(2) ** self.scale
+
+    def logits(self, tokens) -> np.ndarray:
+        """Exact integer logits (times 2^scale) of one input."""
+        return sum(self.W[:, t] for t in tokens)
+
+    def float_w(self) -> np.ndarray:
+        """W as float64 (each entry the nearest double to the exact value, x 2^-scale)."""
+        if self._float_w is None:
+            self._float_w = np.array([float(x) for x in self.W.ravel()]).reshape(self.W.shape)
+        return self._float_w
+
+
+# --- loss ---------------------------------------------------------------------------------
+
+
+def _column_exps(model: ExactModel, factor: int = 1) -> tuple[list, flint.arb_mat]:
+    """Shifts s_t (exact, integer units) and the arb matrix exp(factor W[j, t] - s_t)."""
+    shifts = [max(model.W[:, t]) * factor for t in range(model.d)]
+    rows = [[(model.arb(model.W[j, t] * factor - shifts[t])).exp() for t in range(model.d)]
+            for j in range(model.d)]
+    return shifts, flint.arb_mat(rows)
+
+
+def _loss_of_partition(model, partition: flint.arb, shift_units: int, label_units: int):
+    """Ball of log(partition) + (shift - label) * 2^scale: the loss of one input."""
+    return partition.log() + model.arb(shift_units - label_units)
+
+
+def _verify_case_uppers(model: ExactModel, cases: np.ndarray, upper: np.ndarray, grid) -> None:
+    """Every upper[i] / 2^40 must bound the loss of input cases[i] from above."""
+    shifts, B = _column_exps(model)
+    grid_arb = flint.arb(flint.fmpq(grid.numerator, grid.denominator))
+    n = cases.shape[1]
+    by_last = {}
+    for i, case in enumerate(cases.tolist()):
+        by_last.setdefault(case[-1] if n == 3 else None, []).append(i)
+    for last, indices in tqdm(by_last.items(), desc="check losses", disable=None, leave=False):
+        if n == 2:
+            gram = B.transpose() * B
+        else:
+            weighted = flint.arb_mat([[B[j, t] * B[j, last] for t in range(model.d)]
+                                      for j in range(model.d)])
+            gram = weighted.transpose() * B
+        for i in indices:
+            case = cases[i].tolist()
+            y = max(case)
+            shift = sum(shifts[t] for t in case)
+            label = sum(model.W[y, t] for t in case)
+            loss = _loss_of_partition(model, gram[case[0], case[1]], shift, label)
+            if not loss <= int(upper[i]) * grid_arb:
+                raise Rejected(f"trace.case_upper[{_fmt(case)}]",
+                               f"{float(int(upper[i]) * grid):.12g} is not an upper bound of "
+                               f"the loss (about {float(loss.mid()):.12g})")
+
+
+def _fmt(case) -> str:
+    return ",".join(str(int(t)) for t in case)
+
+
+def _all_cases(d: int, n: int) -> np.ndarray:
+    return np.array(np.unravel_index(np.arange(d**n), (d,) * n)).T
+
+
+def _sorted_cases(d: int, n: int) -> np.ndarray:
+    """Sorted inputs ordered by the last token, then the first, then the second."""
+    if n == 2:
+        return np.array([(a, c) for c in range(d) for a in range(c + 1)])
+    return np.array([(a, b, c) for c in range(d) for a in range(c + 1) for b in range(a, c + 1)])
+
+
+def _multiplicity(case) -> int:
+    distinct = len(set(case))
+    return {(2, 2): 2, (2, 1): 1, (3, 3): 6, (3, 2): 3, (3, 1): 1}[(len(case), distinct)]
+
+
+def check_brute_force_loss(model: ExactModel, trace: TraceReader) -> Fraction:
+    d, n = model.d, model.n
+    upper = trace.get("case_upper", (d,) * n, "int64").reshape(-1)
+    cases = _all_cases(d, n)
+    _verify_case_uppers(model, cases, upper, trace.grid)
+    return Fraction(sum(int(u) for u in upper)) * trace.grid / d**n
+
+
+def check_symmetry_loss(model: ExactModel, trace: TraceReader) -> Fraction:
+    d, n = model.d, model.n
+    cases = _sorted_cases(d, n)
+    upper = trace.get("case_upper", (len(cases),), "int64")
+    _verify_case_uppers(model, cases, upper, trace.grid)
+    total = sum(_multiplicity(tuple(c)) * int(u) for c, u in zip(cases.tolist(), upper))
+    return Fraction(total) * trace.grid / d**n
+
+
+def check_convexity_loss(model: ExactModel, trace: TraceReader) -> Fraction:
+    d = model.d
+    if model.n == 2:
+        lse = trace.get("lse_upper", (d,), "int64")
+        shifts, B = _column_exps(model, factor=2)
+        grid_arb = flint.arb(flint.fmpq(trace.grid.numerator, trace.grid.denominator))
+        for t in range(d):
+            total = sum((B[j, t] for j in range(d)), flint.arb(0))
+            if not total.log() + model.arb(shifts[t]) <= int(lse[t]) * grid_arb:
+                raise Rejected(f"trace.lse_upper[{t}]", "not an upper bound of LSE(z(t,t))")
+        # Each LSE(z(s,s)) appears d times: (1 + s) times with label s, once per label y > s.
+        # The label terms: z(s,s)_s (1 + s) times, z(s,s)_y once for y > s; z(s,s)_y = 2 W[y,s].
+        labels = sum(2 * (1 + s) * model.W[s, s] for s in range(d))
+        labels += sum(2 * model.W[y, s] for s in range(d) for y in range(s + 1, d))
+        value = d * sum(int(x) for x in lse) * trace.grid - model.value(labels)
+        return value / d**2
+    pairs = _sorted_cases(d, 2)
+    upper = trace.get("pair_upper", (len(pairs),), "int64")
+    mixed = np.stack([pairs[:, 0], pairs[:, 0], pairs[:, 1]], axis=1)
+    _verify_case_uppers(model, mixed, upper, trace.grid)
+    # Twice the coefficient of f(t,t,c) in sum_{a<=b<=c} mult(a,b,c) (f(a,a,c) + f(b,b,c)) / 2:
+    # 6c + 3 for t < c and 3c + 2 for t = c (count the sorted triples with a = t or b = t).
+    twice = sum((6 * c + 3 if t < c else 3 * c + 2) * int(u)
+                for (t, c), u in zip(pairs.tolist(), upper))
+    return Fraction(twice) * trace.grid / (2 * d**3)
+
+
+# --- accuracy -----------------------------------------------------------------------------
+
+
+def _correct_inputs(model: ExactModel, cases: np.ndarray) -> np.ndarray:
+    """Exact verdict per input: z_y > z_j for all j != y.
+
+    A float filter decides inputs whose margin is far from 0 (W is rounded to doubles with
+    relative error 2^-53; n additions and one subtraction add at most (n + 1) ulps of the
+    largest magnitude involved); the rest are decided in exact integers.
+    """
+    Wf = model.float_w()
+    col_max = np.abs(Wf).max(axis=0)
+    n = cases.shape[1]
+    verdict = np.zeros(len(cases), dtype=bool)
+    step = max(1, (1 << 21) // model.d)
+    for start in tqdm(range(0, len(cases), step), desc="check verdicts", disable=None,
+                      leave=False):
+        part = cases[start : start + step]
+        z = sum(Wf[:, part[:, k]] for k in range(n))
+        cols = np.arange(len(part))
+        y = part.max(axis=1)
+        margin = z[y, cols][None, :] - z
+        margin[y, cols] = np.inf
+        slack = 4 * (n + 2) * 2.0**-52 * sum(col_max[part[:, k]] for k in range(n))
+        worst = margin.min(axis=0)
+        verdict[start : start + step] = worst > slack
+        for i in np.flatnonzero(np.abs(worst) <= slack):
+            case = part[i].tolist()
+            exact = model.logits(case)
+            yy = max(case)
+            verdict[start + i] = all(exact[yy] > exact[j] for j in range(model.d) if j != yy)
+    return verdict
+
+
+def _check_correct_claims(model: ExactModel, cases: np.ndarray, claimed: np.ndarray) -> None:
+    verdict = _correct_inputs(model, cases)
+    wrong = np.flatnonzero(claimed & ~verdict)
+    if len(wrong):
+        case = cases[wrong[0]].tolist()
+        raise Rejected(f"trace.correct[{_fmt(case)}]", "the input is not classified correctly")
+
+
+def check_brute_force_accuracy(model: ExactModel, trace: TraceReader) -> Fraction:
+    d, n = model.d, model.n
+    claimed = trace.get("correct", (d,) * n, "bits").reshape(-1)
+    _check_correct_claims(model, _all_cases(d, n), claimed)
+    return Fraction(int(claimed.sum()), d**n)
+
+
+def check_symmetry_accuracy(model: ExactModel, trace: TraceReader) -> Fraction:
+    d, n = model.d, model.n
+    cases = _sorted_cases(d, n)
+    claimed = trace.get("correct", (len(cases),), "bits")
+    _check_correct_claims(model, cases, claimed)
+    return Fraction(sum(_multiplicity(tuple(c)) for c in cases[claimed].tolist()), d**n)
+
+
+def check_convexity_accuracy(model: ExactModel, trace: TraceReader) -> Fraction:
+    d = model.d
+    if model.n == 2:
+        top2 = trace.get("top2", (d, 2), "int64", counts=d)
+        margin = np.empty((d, d), dtype=object)  # margin[s, y] of input (s, s) with label y
+        for s in range(d):
+            first, second = (int(i) for i in top2[s])
+            column = model.W[:, s]
+            if not (0 <= first < d and 0 <= second < d and first != second):
+                raise Rejected(f"trace.top2[{s}]", "indices out of range or equal")
+            rest = np.delete(column, [first, second])
+            if column[first] < column[second] or any(column[second] < rest):
+                raise Rejected(f"trace.top2[{s}]", "not the two largest logits of z(s,s)")
+            rivals = np.full(d, column[first], dtype=object)
+            rivals[first] = column[second]
+            margin[s] = 2 * (column - rivals)
+        count = sum(1 for t in range(d) if margin[t, t] > 0)
+        count += 2 * sum(1 for t2 in range(d) for t1 in range(t2)
+                         if margin[t1, t2] + margin[t2, t2] > 0)
+        return Fraction(count, d * d)
+    pairs = _sorted_cases(d, 2)
+    runner_up = trace.get("runner_up", (len(pairs),), "int64")
+    margin = {}
+    for (t, c), j in zip(pairs.tolist(), runner_up.tolist()):
+        z = 2 * model.W[:, t] + model.W[:, c]
+        if not 0 <= j < d or j == c or any(np.delete(z, [c]) > z[j]):
+            raise Rejected(f"trace.runner_up[{t},{c}]", "not the strongest competitor of c")
+        margin[t, c] = z[c] - z[j]
+    count = 0
+    for c in range(d):
+        for a in range(c + 1):
+            for b in range(a, c + 1):
+                if margin[a, c] + margin[b, c] > 0:
+                    count += _multiplicity((a, b, c))
+    return Fraction(count, d**3)
+
+
+CHECKS = {
+    ("brute-force", "expected_loss"): check_brute_force_loss,
+    ("symmetry", "expected_loss"): check_symmetry_loss,
+    ("convexity", "expected_loss"): check_convexity_loss,
+    ("brute-force", "accuracy"): check_brute_force_accuracy,
+    ("symmetry", "accuracy"): check_symmetry_accuracy,
+    ("convexity", "accuracy"): check_convexity_accuracy,
+}

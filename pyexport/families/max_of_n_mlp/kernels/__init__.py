@@ -1,0 +1,1 @@
+"""Renderer contexts of the max-of-n MLP certificates (Coq and Lean)."""
