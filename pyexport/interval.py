@@ -89,6 +89,52 @@ class Interval:
         flops.add(2 * out.lo.size)
         return out
 
+    def __neg__(self) -> "Interval":
+        return Interval(-self.hi, -self.lo)
+
+    def __mul__(self, other) -> "Interval":
+        """Elementwise product, any signs (broadcasting): the extremes of the four endpoint
+        products, each rounded outward."""
+        other = _as_interval(other)
+        products = [self.lo * other.lo, self.lo * other.hi, self.hi * other.lo,
+                    self.hi * other.hi]
+        lo = down(np.minimum(np.minimum(products[0], products[1]),
+                             np.minimum(products[2], products[3])))
+        hi = up(np.maximum(np.maximum(products[0], products[1]),
+                           np.maximum(products[2], products[3])))
+        flops.add(8 * lo.size)
+        return Interval(lo, hi)
+
+    def div_positive(self, other: "Interval") -> "Interval":
+        """Elementwise quotient by an array whose enclosure is strictly positive."""
+        other = _as_interval(other)
+        if not (other.lo > 0).all():
+            raise EnclosureOverflow("division by an enclosure that is not strictly positive")
+        quotients = [self.lo / other.lo, self.lo / other.hi, self.hi / other.lo,
+                     self.hi / other.hi]
+        lo = down(np.minimum(np.minimum(quotients[0], quotients[1]),
+                             np.minimum(quotients[2], quotients[3])))
+        hi = up(np.maximum(np.maximum(quotients[0], quotients[1]),
+                           np.maximum(quotients[2], quotients[3])))
+        flops.add(8 * lo.size)
+        return Interval(lo, hi)
+
+    @property
+    def mid(self) -> np.ndarray:
+        """A float64 array inside the enclosure (not rounded: any value inside will do)."""
+        return np.minimum(np.maximum((self.lo + self.hi) / 2, self.lo), self.hi)
+
+    @property
+    def rad(self) -> np.ndarray:
+        """An array >= the distance from `mid` to either endpoint."""
+        mid = self.mid
+        return up(np.maximum(up(self.hi - mid), up(mid - self.lo)))
+
+    @property
+    def magnitude(self) -> np.ndarray:
+        """An array >= |x| elementwise."""
+        return np.maximum(np.abs(self.lo), np.abs(self.hi))
+
     def mul_nonneg(self, other: "Interval") -> "Interval":
         """Product of two arrays whose enclosures are nonnegative (broadcasting)."""
         out = Interval(np.maximum(down(self.lo * other.lo), 0.0), up(self.hi * other.hi))
@@ -156,6 +202,20 @@ def matmul_interval_left(a: Interval, b: np.ndarray) -> Interval:
     abs_b = np.abs(b)
     rounding = up(up(upper_nonneg_matmul(np.abs(mid), abs_b) * gamma(k)) + k * UNDERFLOW_SLACK)
     return Interval.ball(prod, up(rounding + upper_nonneg_matmul(rad_a, abs_b)))
+
+
+def matmul(a: Interval, b: Interval) -> Interval:
+    """Enclosure of A @ B for A and B both enclosed (midpoint-radius form):
+    |A B - Am Bm| <= |Am| Br + Ar |Bm| + Ar Br, plus the rounding of Am Bm (fact 2)."""
+    am, ar, bm, br = a.mid, a.rad, b.mid, b.rad
+    prod = am @ bm
+    k = am.shape[-1]
+    flops.add(flops.matmul_cost(am.shape[0], k, bm.shape[-1]) + 8 * am.size + 8 * bm.size)
+    abs_a, abs_b = np.abs(am), np.abs(bm)
+    rounding = up(up(upper_nonneg_matmul(abs_a, abs_b) * gamma(k)) + k * UNDERFLOW_SLACK)
+    spread = up(up(upper_nonneg_matmul(abs_a, br) + upper_nonneg_matmul(ar, abs_b))
+                + upper_nonneg_matmul(ar, br))
+    return Interval.ball(prod, up(rounding + spread))
 
 
 def _exp_core(x: np.ndarray) -> np.ndarray:

@@ -18,6 +18,7 @@ from pyexport.weights import SHIPPED_DIR, ModelError, read_card, read_safetensor
 # family name (as written in certificates and model cards) -> the package that defines FAMILY
 FAMILY_MODULES = {
     "max-of-n-mlp": "pyexport.families.max_of_n_mlp",
+    "max-of-k-transformer": "pyexport.families.max_of_k_transformer",
 }
 LEGACY_FAMILY = "max-of-n-mlp"  # version-1 certificates and cards without a family hold this
 

@@ -22,8 +22,8 @@ from pyexport import flops
 from pyexport import interval as iv
 from pyexport.interval import Interval
 from pyexport.families.max_of_n_mlp.model import Model
+from pyexport.grid import GRID_BITS, exact_sum, grid_fraction, grid_lower, grid_upper  # noqa: F401
 
-GRID_BITS = 40  # trace values are integers over 2^GRID_BITS, rounded outward
 CHUNK = 1 << 22  # elements per block of work, to bound memory
 PROGRESS = {"disable": None, "leave": False}  # progress bars on terminals only
 
@@ -38,52 +38,6 @@ def shifted_exp_table(W: Interval) -> tuple[np.ndarray, Interval]:
     """Column shifts c (exact floats) and the enclosure of A[j, t] = exp(W[j, t] - c_t)."""
     shift = W.hi.max(axis=0)
     return shift, iv.exp(W - shift[None, :])
-
-
-def grid_upper(x: np.ndarray) -> np.ndarray:
-    """Integers k with k / 2^GRID_BITS >= x (exact: scaling by 2^GRID_BITS is exact).
-
-    |k| < 2^53, so k / 2^GRID_BITS is also exactly a binary64 number.
-    """
-    scaled = np.ldexp(x, GRID_BITS)
-    if not np.isfinite(scaled).all() or np.abs(scaled).max(initial=0) >= 2.0**53:
-        raise iv.EnclosureOverflow("a trace value exceeds 2^13 and does not fit the 2^-40 grid")
-    flops.add(x.size)
-    return np.ceil(scaled).astype(np.int64)
-
-
-def grid_lower(x: np.ndarray) -> np.ndarray:
-    """Integers k with k / 2^GRID_BITS <= x."""
-    return -grid_upper(-x)
-
-
-LIMB_BITS = 21  # 21-bit limbs times weights below 2^21, summed 2^20 at a time, fit in int64
-
-
-def exact_sum(numerators: np.ndarray, weights: np.ndarray | None = None) -> int:
-    """The exact integer sum of int64 numerators, optionally weighted by int64 weights.
-
-    Values are split into 21-bit limbs so that every partial sum fits in int64.
-    """
-    values = numerators.astype(np.int64).ravel()
-    w = np.ones(1, dtype=np.int64) if weights is None else weights.astype(np.int64).ravel()
-    flops.add((1 if weights is None else 2) * values.size)
-    if np.abs(w).max(initial=0) >= 1 << LIMB_BITS:
-        return int(np.dot(values.astype(object), np.broadcast_to(w, values.shape).astype(object)))
-    total = 0
-    for start in range(0, len(values), 1 << 20):
-        part = values[start : start + (1 << 20)]
-        wpart = w if weights is None else w[start : start + (1 << 20)]
-        for shift in (0, LIMB_BITS, 2 * LIMB_BITS):
-            top = shift == 2 * LIMB_BITS  # the signed high limb
-            limb = part >> shift if top else (part >> shift) & ((1 << LIMB_BITS) - 1)
-            total += int((limb * wpart).sum()) << shift
-    return total
-
-
-def grid_fraction(total_numerator: int, count: int) -> Fraction:
-    """total / (2^GRID_BITS * count) as an exact fraction."""
-    return Fraction(total_numerator, count << GRID_BITS)
 
 
 def case_losses(W: Interval, cases: np.ndarray) -> Interval:
