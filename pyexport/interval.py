@@ -135,6 +135,19 @@ class Interval:
         """An array >= |x| elementwise."""
         return np.maximum(np.abs(self.lo), np.abs(self.hi))
 
+    def mean(self, axis: int) -> "Interval":
+        """Enclosure of the mean along `axis` (any signs): each endpoint's sum errs by at most
+        gamma_k times the sum of magnitudes plus the underflow term (fact 2), then an outward
+        division by k."""
+        k = self.lo.shape[axis]
+        g = gamma(k)
+        slack_lo = up(up(g * np.abs(self.lo).sum(axis=axis)) + k * UNDERFLOW_SLACK)
+        slack_hi = up(up(g * np.abs(self.hi).sum(axis=axis)) + k * UNDERFLOW_SLACK)
+        lo = down(down(self.lo.sum(axis=axis) - slack_lo) / k)
+        hi = up(up(self.hi.sum(axis=axis) + slack_hi) / k)
+        flops.add(4 * self.lo.size)
+        return Interval(lo, hi)
+
     def mul_nonneg(self, other: "Interval") -> "Interval":
         """Product of two arrays whose enclosures are nonnegative (broadcasting)."""
         out = Interval(np.maximum(down(self.lo * other.lo), 0.0), up(self.hi * other.hi))

@@ -288,16 +288,15 @@ class CaseEvaluator:
 
 
 def eupu_split(p: Paths, factored: bool) -> tuple[Interval, np.ndarray]:
-    """A reference row mu (interval, (d,)) and gamma_q >= max_x nu[q,x] - min_x nu[q,x] where
-    nu[q] = EUPU[q] - mu (step 3)."""
+    """The reference row mu (enclosure, (d,)) and gamma_q >= max_x nu[q,x] - min_x nu[q,x] for
+    nu[q] = EUPU[q] - mu (step 3). mu is the exact mean of the rows of EUPU, so the checker
+    re-derives the same one."""
     if not factored:
-        EUPU = p.EUPU
-        mu = Interval(EUPU.lo.mean(axis=0), EUPU.hi.mean(axis=0))  # any row works: a midpoint
-        mu = Interval.point(mu.mid)
-        nu = EUPU - mu[None, :]
+        mu = p.EUPU.mean(axis=0)
+        nu = p.EUPU - mu[None, :]
         return mu, iv.up(nu.hi.max(axis=1) - nu.lo.min(axis=1))
-    X = p.residual_query  # (d, d_model)
-    x_mean = Interval.point(X.mid.mean(axis=0)[None, :])
+    X = p.residual_query  # (d, d_model); mean of its rows: mean row of EUPU through W_U
+    x_mean = X.mean(axis=0)[None, :]
     W_U = f64(p.model.W_U)
     mu = iv.matmul_interval_left(x_mean, W_U) + p.constant
     spread = iv.up(W_U.max(axis=1) - W_U.min(axis=1))  # (d_model,)
