@@ -21,10 +21,10 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from pyexport.proof import run
-from pyexport.families.max_of_n_mlp.train import train
-from pyexport.families.max_of_n_mlp.model import CONFIGS
 from pyexport.certificate import build
+from pyexport.families.max_of_n_mlp.model import CONFIGS
+from pyexport.families.max_of_n_mlp.train import train
+from pyexport.proof import run
 from pyexport.render import render
 from pyexport.verify import _coq_flags, build_coq_library, verify
 

@@ -20,9 +20,9 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from pyexport.proof import run
-from pyexport.families.max_of_n_mlp.train import MaxMLP
 from pyexport.families import load_model
+from pyexport.families.max_of_n_mlp.train import MaxMLP
+from pyexport.proof import run
 
 ROWS_PER_BATCH = 8
 

@@ -129,11 +129,11 @@ def content_sha256(doc: dict) -> str:
     return hashlib.sha256(CONTENT_DIGEST_DOMAIN + canonical).hexdigest()
 
 
-def default_filename(doc: dict) -> str:
-    """`<model>.<strategy>.<quantity>.<first 16 hex digits of the content hash>.json`."""
-    return "{}.{}.{}.{}.json".format(
+def default_filename(doc: dict, compress: bool = False) -> str:
+    """`<model>.<strategy>.<quantity>.<first 16 hex digits of the content hash>.json[.gz]`."""
+    return "{}.{}.{}.{}.json{}".format(
         doc["model"]["name"], doc["strategy"]["name"], doc["claim"]["quantity"],
-        content_sha256(doc)[:16],
+        content_sha256(doc)[:16], ".gz" if compress else "",
     )
 
 

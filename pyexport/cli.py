@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pyexport import certificate as cert
 from pyexport.families import load_model
+from pyexport.interval import EnclosureOverflow
 from pyexport.weights import SHIPPED_DIR, ModelError
 
 CERTIFICATES_DIR = Path("certificates")
@@ -25,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (cert.CertificateError, ModelError, ValueError) as exc:
+    except (cert.CertificateError, ModelError, ValueError, EnclosureOverflow) as exc:
         # ValueError: a certificate a renderer refuses (UnsupportedCertificate, UnsafeContext)
         # or a strategy/quantity the model's family does not have
         message = str(exc).splitlines()[0] if str(exc).strip() else repr(exc)
@@ -60,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--quantity", required=True, choices=["loss", "accuracy"])
     s.add_argument("-o", "--output", type=Path, default=None,
                    help="file (.json or .json.gz) or folder; default: certificates/ + manifest")
+    s.add_argument("--gzip", action="store_true",
+                   help="into a folder: write <name>.json.gz (brute force's traces are large)")
     s.add_argument("--json", action="store_true", help="print a JSON summary")
     s.set_defaults(run=cmd_prove)
 
@@ -95,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--model", default=DEFAULT_MODEL)
     s.add_argument("-o", "--output", type=Path, default=CERTIFICATES_DIR)
     s.add_argument("--report", type=Path, default=Path("report"))
+    s.add_argument("--gzip", action="store_true", help="write the certificates gzip-compressed")
     s.set_defaults(run=cmd_demo)
     return p
 
@@ -143,7 +147,8 @@ def cmd_train(args) -> int:
     return EXIT_OK
 
 
-def prove_to_file(model_name: str, strategy: str, quantity: str, output: Path | None):
+def prove_to_file(model_name: str, strategy: str, quantity: str, output: Path | None,
+                  compress: bool = False):
     """Run a strategy, write its certificate (and the manifest for folders); return both."""
     from pyexport.proof import run
 
@@ -153,7 +158,7 @@ def prove_to_file(model_name: str, strategy: str, quantity: str, output: Path | 
     folder = output if output is None or output.is_dir() or not output.suffix else None
     if output is None or folder is not None:
         folder = folder or CERTIFICATES_DIR
-        path = cert.write(doc, folder / cert.default_filename(doc))
+        path = cert.write(doc, folder / cert.default_filename(doc, compress))
         cert.update_manifest(folder, doc, path.name)
     else:
         path = cert.write(doc, output)
@@ -161,7 +166,8 @@ def prove_to_file(model_name: str, strategy: str, quantity: str, output: Path | 
 
 
 def cmd_prove(args) -> int:
-    path, doc = prove_to_file(args.model, args.strategy, args.quantity, args.output)
+    path, doc = prove_to_file(args.model, args.strategy, args.quantity, args.output,
+                              args.gzip)
     summary = {"path": str(path), "bound": doc["claim"]["bound"],
                "bound_float": doc["claim"]["bound_float"], "strategy": doc["strategy"]["name"],
                "quantity": doc["claim"]["quantity"], "relation": doc["claim"]["relation"],
@@ -286,7 +292,7 @@ def cmd_demo(args) -> int:
     family = get(load_model(args.model).family)
     written = []
     for strategy, quantity in family.demo:
-        path, doc = prove_to_file(args.model, strategy, quantity, args.output)
+        path, doc = prove_to_file(args.model, strategy, quantity, args.output, args.gzip)
         verdict = check(cert.read(path))
         doc["metrics"]["checker"] = verdict.to_json()
         cert.write(doc, path)

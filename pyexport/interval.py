@@ -96,28 +96,16 @@ class Interval:
         """Elementwise product, any signs (broadcasting): the extremes of the four endpoint
         products, each rounded outward."""
         other = _as_interval(other)
-        products = [self.lo * other.lo, self.lo * other.hi, self.hi * other.lo,
-                    self.hi * other.hi]
-        lo = down(np.minimum(np.minimum(products[0], products[1]),
-                             np.minimum(products[2], products[3])))
-        hi = up(np.maximum(np.maximum(products[0], products[1]),
-                           np.maximum(products[2], products[3])))
-        flops.add(8 * lo.size)
-        return Interval(lo, hi)
+        return _outward_hull([self.lo * other.lo, self.lo * other.hi, self.hi * other.lo,
+                              self.hi * other.hi])
 
     def div_positive(self, other: "Interval") -> "Interval":
         """Elementwise quotient by an array whose enclosure is strictly positive."""
         other = _as_interval(other)
         if not (other.lo > 0).all():
             raise EnclosureOverflow("division by an enclosure that is not strictly positive")
-        quotients = [self.lo / other.lo, self.lo / other.hi, self.hi / other.lo,
-                     self.hi / other.hi]
-        lo = down(np.minimum(np.minimum(quotients[0], quotients[1]),
-                             np.minimum(quotients[2], quotients[3])))
-        hi = up(np.maximum(np.maximum(quotients[0], quotients[1]),
-                           np.maximum(quotients[2], quotients[3])))
-        flops.add(8 * lo.size)
-        return Interval(lo, hi)
+        return _outward_hull([self.lo / other.lo, self.lo / other.hi, self.hi / other.lo,
+                              self.hi / other.hi])
 
     @property
     def mid(self) -> np.ndarray:
@@ -161,6 +149,17 @@ class Interval:
     def scale(self, power_of_two: int) -> "Interval":
         """Multiply by 2**power_of_two: exact for normal numbers (no rounding, no flops)."""
         return Interval(np.ldexp(self.lo, power_of_two), np.ldexp(self.hi, power_of_two))
+
+
+def _outward_hull(candidates: list[np.ndarray]) -> Interval:
+    """The smallest and largest of correctly rounded endpoint results, one step outward: the
+    exact extremes of a product or quotient of intervals are among the endpoint ones."""
+    lo = down(np.minimum(np.minimum(candidates[0], candidates[1]),
+                         np.minimum(candidates[2], candidates[3])))
+    hi = up(np.maximum(np.maximum(candidates[0], candidates[1]),
+                       np.maximum(candidates[2], candidates[3])))
+    flops.add(8 * lo.size)
+    return Interval(lo, hi)
 
 
 def _as_interval(x) -> Interval:

@@ -1,11 +1,12 @@
-"""Report: a markdown table and a plot of bound against proof length (as in the tutorial).
+"""Report: a markdown table and plots of bound against proof length (tutorial and paper style).
 
-The plot's x-axis is the certificate's trace length, the proof-length measure of design.md
-section 5 (FLOPs are in the table: on small models the shared W = U H E product dominates them).
-
-The true value of each (model, quantity) is taken from any certificate in the set that encloses
-it (brute force and symmetry do: `metrics.true_value`); bounds of other strategies are shown
-against it.
+One row per certificate: the exact bound (from `claim.bound`, never the informational
+`bound_float`), the true value where some certificate of the set encloses it (brute force and
+symmetry record `metrics.true_value`), the bound relative to it, trace length, FLOPs, prove and
+check times, the strategy's asymptotic cost (from its family) and the recorded verdicts. The
+plot shows the bound (for accuracies with a known true value: bound / true value, as the paper's
+normalised figure) against the trace length, the FLOPs (the paper's x-axis) and, when a kernel
+measured it, the checked term size; one colour per strategy, one marker per model.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from fractions import Fraction
 from pathlib import Path
 
 LABELS = {"expected_loss": "expected loss (upper bound)", "accuracy": "accuracy (lower bound)"}
+STRATEGY_ORDER = ("brute-force", "symmetry", "convexity", "cubic", "subcubic-exact-eqke",
+                  "subcubic-rank1")
+MARKERS = "osD^vP*Xh<>p"
 
 
 def _true_values(docs) -> dict[tuple[str, str], Fraction]:
@@ -34,21 +38,32 @@ def _kernel_columns(kernels: dict) -> dict:
             "lean": lean.get("verdict", "-")}
 
 
+def _cost(doc) -> str:
+    from pyexport.certificate import family_name
+    from pyexport.families import get
+
+    return get(family_name(doc)).strategy_costs.get(doc["strategy"]["name"], "-")
+
+
 def rows(docs) -> list[dict]:
     truth = _true_values(docs)
     out = []
     for path, doc in docs:
         m = doc["metrics"]
         key = (doc["model"]["name"], doc["claim"]["quantity"])
+        bound = float(Fraction(doc["claim"]["bound"]))
+        true = float(truth[key]) if key in truth else None
+        checker = m.get("checker") or {}
         out.append({
             "model": key[0], "quantity": key[1], "strategy": doc["strategy"]["name"],
-            "relation": doc["claim"]["relation"], "bound": doc["claim"]["bound_float"],
-            "true": float(truth[key]) if key in truth else None,
+            "relation": doc["claim"]["relation"], "bound": bound, "true": true,
+            "ratio": bound / true if true else None,
             "trace_length": doc["trace"]["length"], "flops": m.get("flops"),
-            "seconds": m.get("seconds"), "checker": (m.get("checker") or {}).get("verdict", "-"),
+            "seconds": m.get("seconds"), "checker": checker.get("verdict", "-"),
+            "check_seconds": checker.get("seconds"), "cost": _cost(doc),
             "file": Path(path).name, **_kernel_columns(m.get("kernels", {})),
         })
-    order = {"brute-force": 0, "symmetry": 1, "convexity": 2}
+    order = {s: i for i, s in enumerate(STRATEGY_ORDER)}
     return sorted(out, key=lambda r: (r["model"], r["quantity"], order.get(r["strategy"], 9)))
 
 
@@ -57,13 +72,15 @@ def _num(x, fmt: str) -> str:
 
 
 def markdown(table_rows: list[dict]) -> str:
-    head = ("| model | quantity | strategy | bound | true value | trace length | FLOPs | "
-            "time (s) | checker | Coq | Coq (s) | term size DAG / tree | Lean |\n"
-            "|---|---|---|---|---|---:|---:|---:|---|---|---:|---:|---|\n")
+    head = ("| model | quantity | strategy | bound | true value | bound / true | trace length | "
+            "FLOPs | prove (s) | check (s) | cost | checker | Coq | Coq (s) | "
+            "term size DAG / tree | Lean |\n"
+            "|---|---|---|---|---|---:|---:|---:|---:|---:|---|---|---|---:|---:|---|\n")
     lines = [
         f"| {r['model']} | {r['quantity']} | {r['strategy']} | {r['relation']} "
-        f"{r['bound']:.10g} | {_num(r['true'], '.10g')} | {r['trace_length']} | "
-        f"{r['flops']:.3g} | {r['seconds']:.3f} | {r['checker']} | {r['coq']} | "
+        f"{r['bound']:.10g} | {_num(r['true'], '.10g')} | {_num(r['ratio'], '.4f')} | "
+        f"{r['trace_length']} | {_num(r['flops'], '.3g')} | {_num(r['seconds'], '.3f')} | "
+        f"{_num(r['check_seconds'], '.2f')} | {r['cost']} | {r['checker']} | {r['coq']} | "
         f"{_num(r['coq_seconds'], '.2f')} | {_num(r['term_dag'], 'd')} / "
         f"{_num(r['term_tree'], 'd')} | {r['lean']} |"
         for r in table_rows
@@ -78,13 +95,14 @@ def plot(table_rows: list[dict], path: Path) -> Path:
     import matplotlib.pyplot as plt
 
     quantities = sorted({r["quantity"] for r in table_rows})
-    measures = [("trace_length", "proof length: trace entries of the certificate")]
+    measures = [("trace_length", "proof length: trace entries of the certificate"),
+                ("flops", "FLOPs of the proof computation")]
     if any(r["term_dag"] is not None for r in table_rows):
         measures.append(("term_dag", "proof length: Coq checked term size (DAG nodes)"))
-    fig, axes = plt.subplots(len(measures), len(quantities), squeeze=False,
-                             figsize=(6 * len(quantities), 4.2 * len(measures)))
-    for row, (key, xlabel) in enumerate(measures):
-        for ax, quantity in zip(axes[row], quantities):
+    fig, axes = plt.subplots(len(quantities), len(measures), squeeze=False,
+                             figsize=(5.5 * len(measures), 4.2 * len(quantities)))
+    for row, quantity in enumerate(quantities):
+        for ax, (key, xlabel) in zip(axes[row], measures):
             _plot_panel(ax, [r for r in table_rows if r["quantity"] == quantity and r[key]],
                         key, xlabel, quantity)
     fig.tight_layout()
@@ -96,14 +114,25 @@ def plot(table_rows: list[dict], path: Path) -> Path:
 def _plot_panel(ax, sel_rows: list[dict], key: str, xlabel: str, quantity: str) -> None:
     import matplotlib.ticker
 
-    for model in sorted({r["model"] for r in sel_rows}):
-        sel = [r for r in sel_rows if r["model"] == model]
-        ax.plot([r[key] for r in sel], [r["bound"] for r in sel], "o", label=model)
-        for r in sel:
-            ax.annotate(r["strategy"], (r[key], r["bound"]), textcoords="offset points",
-                        xytext=(-10, 7), fontsize=8)
-        if sel[0]["true"] is not None:
-            ax.axhline(sel[0]["true"], ls="--", lw=0.8, color="grey")
+    models = sorted({r["model"] for r in sel_rows})
+    normalised = quantity == "accuracy" and all(r["ratio"] is not None for r in sel_rows)
+    strategies = sorted({r["strategy"] for r in sel_rows},
+                        key=lambda s: STRATEGY_ORDER.index(s) if s in STRATEGY_ORDER else 9)
+    colours = {s: f"C{i}" for i, s in enumerate(strategies)}
+    for r in sel_rows:
+        y = r["ratio"] if normalised else r["bound"]
+        ax.plot(r[key], y, MARKERS[models.index(r["model"]) % len(MARKERS)],
+                color=colours[r["strategy"]], alpha=0.8)
+    for s in strategies:
+        ax.plot([], [], "o", color=colours[s], label=s)
+    if len(models) <= 6:
+        for i, model in enumerate(models):
+            ax.plot([], [], MARKERS[i % len(MARKERS)], color="grey", label=model)
+    if not normalised:
+        for model in models:
+            true = next((r["true"] for r in sel_rows if r["model"] == model and r["true"]), None)
+            if true is not None:
+                ax.axhline(true, ls="--", lw=0.8, color="grey")
     ax.set_xscale("log")
     ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     if quantity == "expected_loss":
@@ -111,9 +140,10 @@ def _plot_panel(ax, sel_rows: list[dict], key: str, xlabel: str, quantity: str) 
         ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax.margins(x=0.15, y=0.1)
     ax.set_xlabel(xlabel)
-    ax.set_ylabel(LABELS.get(quantity, quantity))
-    ax.set_title(f"{quantity}: bound vs. compactness (dashed: true value)", fontsize=10)
-    ax.legend(fontsize=8)
+    ax.set_ylabel("bound / true accuracy" if normalised else LABELS.get(quantity, quantity))
+    ax.set_title(f"{quantity}: bound vs. {key.replace('_', ' ')}"
+                 + ("" if normalised else " (dashed: true value)"), fontsize=10)
+    ax.legend(fontsize=7)
 
 
 def write_report(docs, directory: Path) -> tuple[Path, Path]:

@@ -1,13 +1,13 @@
 """Kernel verification: render a certificate, run each installed proof kernel, report.
 
-For each prover the result holds the verdict (accepted | rejected | not-installed |
-unsupported | error), the check time, the checked term size of the certificate's own
-declarations (DAG and tree), the axioms its theorem depends on, and the exact command that was
-run. "unsupported": the prover has no checker for this family or size yet. An absent kernel is reported
-as not installed with how to install it, never as accepted. Before running anything, an audit
-guard refuses libraries or rendered files that contain escape hatches (Admitted, admit, Axiom,
-sorry, and native_compute / native_decide unless asked for), and a verdict is turned to
-rejected if the axioms go beyond the allow-list of the prover's standard library.
+For each prover the result holds the verdict (accepted | rejected | not-installed | unsupported
+| error), the check time, the checked term size of the certificate's own declarations (DAG and
+tree), the axioms its theorem depends on, and the exact command that was run. "unsupported": the
+prover has no checker for this family or size yet. An absent kernel is reported as not installed
+with how to install it, never as accepted. Before running anything, an audit guard refuses
+libraries or rendered files that contain escape hatches (Admitted, admit, Axiom, sorry, and
+native_compute / native_decide unless asked for), and a verdict is turned to rejected if the
+axioms go beyond the allow-list of the prover's standard library.
 """
 
 from __future__ import annotations

@@ -72,7 +72,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def save_model(model, directory: Path, card_extra: dict | None = None) -> Path:
-    """Write `<name>.safetensors` and `<name>.json` (the model card) atomically; return the first."""
+    """Write `<name>.safetensors` and `<name>.json` (the model card) atomically; return the
+    first."""
     from safetensors.numpy import save
 
     directory.mkdir(parents=True, exist_ok=True)

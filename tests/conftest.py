@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from pyexport import certificate as cert
-from pyexport.proof import run
 from pyexport.families.max_of_n_mlp.model import ModelConfig, model_from_state
+from pyexport.proof import run
 
 
 def random_model(d: int, dm: int, n: int = 2, seed: int = 0, scale: float = 1.0):
@@ -39,3 +39,13 @@ def default_model():
 
 def certificate_of(model, strategy: str, quantity: str) -> dict:
     return cert.build(model, run(strategy, quantity, model))
+
+
+def edit_array(doc: dict, path: list, fn) -> None:
+    """Decode the array at doc[path...], apply fn to a writable copy, encode it back."""
+    obj = doc
+    for key in path[:-1]:
+        obj = obj[key]
+    array = np.array(cert.decode_array(obj[path[-1]], "test"))
+    fn(array)
+    obj[path[-1]] = cert.encode_array(array)

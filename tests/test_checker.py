@@ -9,7 +9,7 @@ from pyexport import certificate as cert
 from pyexport.checker import check
 from pyexport.families.max_of_n_mlp.model import WEIGHT_KEYS
 from pyexport.weights import weights_sha256
-from tests.conftest import certificate_of, random_model
+from tests.conftest import certificate_of, edit_array, random_model
 
 CASES = [(s, q) for q in ("loss", "accuracy") for s in ("brute-force", "symmetry", "convexity")]
 MODEL2 = random_model(8, 4, n=2, seed=1)
@@ -22,16 +22,6 @@ def certificates():
             for s, q in CASES}
 
 
-def _edit_array(doc, path, fn):
-    """Decode the array at doc[path...], apply fn to a writable copy, encode it back."""
-    obj = doc
-    for key in path[:-1]:
-        obj = obj[key]
-    array = np.array(cert.decode_array(obj[path[-1]], "test"))
-    fn(array)
-    obj[path[-1]] = cert.encode_array(array)
-
-
 @pytest.mark.parametrize("n", [2, 3])
 @pytest.mark.parametrize("strategy,quantity", CASES)
 def test_honest_certificates_are_accepted(certificates, n, strategy, quantity):
@@ -42,14 +32,14 @@ def test_honest_certificates_are_accepted(certificates, n, strategy, quantity):
 @pytest.mark.parametrize("strategy,quantity", CASES)
 def test_changed_weight_is_rejected(certificates, strategy, quantity):
     doc = copy.deepcopy(certificates[(2, strategy, quantity)])
-    _edit_array(doc, ["model", "weights", "unembedding.weight"],
+    edit_array(doc, ["model", "weights", "unembedding.weight"],
                 lambda a: a.__setitem__((3, 1), a[3, 1] * 1.5))
     assert check(doc).step == "model.sha256"
 
 
 def test_changed_weight_with_matching_hash_fails_in_the_trace(certificates):
     doc = copy.deepcopy(certificates[(2, "brute-force", "loss")])
-    _edit_array(doc, ["model", "weights", "unembedding.weight"], lambda a: a.__imul__(0.5))
+    edit_array(doc, ["model", "weights", "unembedding.weight"], lambda a: a.__imul__(0.5))
     weights = {k: cert.decode_array(v, k) for k, v in doc['model']['weights'].items()}
     doc["model"]["sha256"] = weights_sha256(weights, WEIGHT_KEYS)
     verdict = check(doc)
@@ -86,23 +76,23 @@ def test_altered_trace_entry_is_rejected(certificates, n, strategy, quantity):
         wrong = np.flatnonzero(~claimed)
         if len(wrong) == 0:
             pytest.skip("every input is correct: no verdict can be flipped to a false claim")
-        _edit_array(doc, ["trace", "arrays", name],
+        edit_array(doc, ["trace", "arrays", name],
                     lambda a: a.reshape(-1).__setitem__(wrong[0], True))
     else:
-        _edit_array(doc, ["trace", "arrays", name], TRACE_EDITS[name])
+        edit_array(doc, ["trace", "arrays", name], TRACE_EDITS[name])
     verdict = check(doc)
     assert not verdict.accepted and verdict.step.startswith("trace."), verdict
 
 
 def test_trace_of_wrong_shape_is_rejected(certificates):
     doc = copy.deepcopy(certificates[(2, "symmetry", "loss")])
-    _edit_array(doc, ["trace", "arrays", "case_upper"], lambda a: None)
+    edit_array(doc, ["trace", "arrays", "case_upper"], lambda a: None)
     doc["trace"]["arrays"]["case_upper"] = cert.encode_array(np.zeros(3, dtype=np.int64))
     assert check(doc).step == "trace.case_upper"
 
 
 def test_nan_weights_are_unusable(certificates):
     doc = copy.deepcopy(certificates[(2, "convexity", "loss")])
-    _edit_array(doc, ["model", "weights", "linear.weight"], lambda a: a.__setitem__((0, 0), np.nan))
+    edit_array(doc, ["model", "weights", "linear.weight"], lambda a: a.__setitem__((0, 0), np.nan))
     with pytest.raises(cert.CertificateError, match="NaN"):
         check(doc)

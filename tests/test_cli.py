@@ -148,3 +148,30 @@ def test_archived_version_1_certificates_still_check(capsys):
         assert cert.read(path)["schema"]["version"] == 1
         code, out, _ = _run(capsys, "check", str(path))
         assert code == 0 and out.startswith("accepted"), out
+
+
+def test_prove_and_check_a_transformer_lens_state_dict_from_a_torch_file(capsys, tmp_path):
+    """The user's story: a TransformerLens state dict in the paper's checkpoint layout."""
+    import torch
+
+    from pyexport.families.max_of_k_transformer.model import TransformerConfig
+    from pyexport.families.max_of_k_transformer.train import train
+
+    model, _ = train(TransformerConfig("x", n_ctx=3, d_vocab=6, d_model=8, d_head=4, steps=300,
+                                       seed=1), progress=False)
+    path = tmp_path / "their_tl_model.pt"
+    torch.save({"model": {k: torch.from_numpy(np.array(v)) for k, v in model.weights.items()}},
+               path)
+    for strategy in ("brute-force", "cubic", "subcubic"):
+        target = tmp_path / f"{strategy}.json"
+        code, out, err = _run(capsys, "prove", "--model", str(path), "--strategy", strategy,
+                              "--quantity", "accuracy", "-o", str(target), "--json")
+        assert code == 0, err
+        summary = json.loads(out)
+        assert summary["model"] == "their_tl_model" and summary["relation"] == ">="
+        assert cert.read(target)["model"]["family"] == "max-of-k-transformer"
+        code, out, _ = _run(capsys, "check", str(target))
+        assert code == 0 and out.startswith("accepted"), out
+    code, _, err = _run(capsys, "prove", "--model", str(path), "--strategy", "convexity",
+                        "--quantity", "accuracy")
+    assert code == 2 and "unknown strategy" in err and err.count("\n") == 1

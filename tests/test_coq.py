@@ -14,8 +14,8 @@ import pytest
 
 from pyexport import certificate as cert
 from pyexport.families.max_of_n_mlp.model import WEIGHT_KEYS
-from pyexport.weights import weights_sha256
 from pyexport.verify import COQ_DIR, coq_allowed, verify
+from pyexport.weights import weights_sha256
 from tests.conftest import certificate_of, random_model
 
 if shutil.which("coqc") is None and not os.environ.get("CI"):

@@ -25,6 +25,7 @@ from pyexport.families.max_of_k_transformer.strategies.brute_force import ArbFor
 from pyexport.families.max_of_k_transformer.train import train
 from pyexport.proof import run
 from pyexport.weights import weights_sha256
+from tests.conftest import edit_array
 
 STRATEGIES = ("brute-force", "cubic", "subcubic-rank1", "subcubic-exact-eqke")
 
@@ -206,15 +207,6 @@ def certificates(models):
     return {s: cert.build(model, run(s, "accuracy", model)) for s in STRATEGIES}
 
 
-def _edit(doc, path, fn):
-    obj = doc
-    for key in path[:-1]:
-        obj = obj[key]
-    array = np.array(cert.decode_array(obj[path[-1]], "test"))
-    fn(array)
-    obj[path[-1]] = cert.encode_array(array)
-
-
 @pytest.mark.parametrize("strategy", STRATEGIES)
 def test_checker_accepts_honest_certificates(certificates, strategy):
     verdict = check(certificates[strategy])
@@ -224,7 +216,8 @@ def test_checker_accepts_honest_certificates(certificates, strategy):
 @pytest.mark.parametrize("strategy", STRATEGIES)
 def test_checker_rejects_a_changed_weight_and_a_raised_bound(certificates, strategy):
     doc = copy.deepcopy(certificates[strategy])
-    _edit(doc, ["model", "weights", "unembed.W_U"], lambda a: a.__setitem__((0, 1), 2 * a[0, 1]))
+    edit_array(doc, ["model", "weights", "unembed.W_U"],
+               lambda a: a.__setitem__((0, 1), 2 * a[0, 1]))
     assert check(doc).step == "model.sha256"
     doc = copy.deepcopy(certificates[strategy])
     doc["claim"]["bound"] = cert.rational_str(cert.parse_rational(doc["claim"]["bound"], "")
@@ -242,7 +235,7 @@ def _flip_first_false(name, mask=None):
 
 def test_checker_rejects_a_wrong_sequence_claimed_correct(certificates):
     doc = copy.deepcopy(certificates["brute-force"])
-    _edit(doc, ["trace", "arrays", "correct"], _flip_first_false("correct"))
+    edit_array(doc, ["trace", "arrays", "correct"], _flip_first_false("correct"))
     verdict = check(doc)
     assert not verdict.accepted and verdict.step.startswith("trace.correct[")
 
@@ -251,7 +244,7 @@ def test_checker_rejects_an_unproved_cubic_case(certificates, models):
     from pyexport.families.max_of_k_transformer.checker import cubic_cases
 
     doc = copy.deepcopy(certificates["cubic"])
-    _edit(doc, ["trace", "arrays", "pure_correct"],
+    edit_array(doc, ["trace", "arrays", "pure_correct"],
           _flip_first_false("pure_correct", cubic_cases(8, 3)))
     verdict = check(doc)
     assert not verdict.accepted and verdict.step.startswith("trace.pure_correct[")
@@ -259,7 +252,8 @@ def test_checker_rejects_an_unproved_cubic_case(certificates, models):
 
 def test_checker_rejects_a_case_that_does_not_exist(certificates):
     doc = copy.deepcopy(certificates["cubic"])
-    _edit(doc, ["trace", "arrays", "pure_correct"], lambda a: a.__setitem__((5, 2, 3, 1), True))
+    edit_array(doc, ["trace", "arrays", "pure_correct"],
+               lambda a: a.__setitem__((5, 2, 3, 1), True))
     assert check(doc).step == "trace.pure_correct[5,2,3,1]"
 
 
@@ -272,20 +266,20 @@ def test_checker_rejects_a_narrowed_gap_or_an_unproved_subcubic_case(certificate
     gaps = cert.decode_array(doc["trace"]["arrays"]["gap"], "")
     wide = np.argwhere(proved & (gaps > 1))
     q, m, c = wide[0]
-    _edit(doc, ["trace", "arrays", "gap"], lambda a: a.__setitem__((q, m, c), a[q, m, c] - 1))
+    edit_array(doc, ["trace", "arrays", "gap"], lambda a: a.__setitem__((q, m, c), a[q, m, c] - 1))
     verdict = check(doc)
     assert not verdict.accepted and verdict.step == f"trace.proved[{q},{m},{c}]"
     doc = copy.deepcopy(certificates[variant])
     unproved = np.argwhere(~proved & subcubic_cases(8, 3))
     q, m, c = next(tuple(x) for x in unproved if x[2] >= 1 and x[0] <= x[1] - 1)
-    _edit(doc, ["trace", "arrays", "proved"], lambda a: a.__setitem__((q, m, c), True))
-    _edit(doc, ["trace", "arrays", "gap"], lambda a: a.__setitem__((q, m, c), 1))
+    edit_array(doc, ["trace", "arrays", "proved"], lambda a: a.__setitem__((q, m, c), True))
+    edit_array(doc, ["trace", "arrays", "gap"], lambda a: a.__setitem__((q, m, c), 1))
     assert not check(doc).accepted
 
 
 def test_checker_rejects_a_changed_eqke_direction(certificates):
     doc = copy.deepcopy(certificates["subcubic-rank1"])
-    _edit(doc, ["trace", "arrays", "eqke_direction"], lambda a: a.__setitem__(0, a[0] + 3.0))
+    edit_array(doc, ["trace", "arrays", "eqke_direction"], lambda a: a.__setitem__(0, a[0] + 3.0))
     assert not check(doc).accepted
 
 
@@ -293,8 +287,35 @@ def test_checker_rejects_changed_weights_with_a_matching_hash(certificates):
     """The weights change (the hash is made to match), so the trace no longer proves the claim."""
     for strategy in ("brute-force", "cubic", "subcubic-exact-eqke"):
         doc = copy.deepcopy(certificates[strategy])
-        _edit(doc, ["model", "weights", "unembed.W_U"], lambda a: a.__imul__(-1.0))
+        edit_array(doc, ["model", "weights", "unembed.W_U"], lambda a: a.__imul__(-1.0))
         weights = {k: cert.decode_array(v, k) for k, v in doc["model"]["weights"].items()}
         doc["model"]["sha256"] = weights_sha256(weights, WEIGHT_KEYS)
         verdict = check(doc)
         assert not verdict.accepted and verdict.step.startswith("trace."), (strategy, verdict)
+
+
+def test_brute_force_loss_encloses_the_exact_loss_and_checks(models):
+    """The expected loss of the n = 4 model (1296 sequences): the strategy's enclosure against
+    arb at 256 bits, the certificate accepted, and a lowered per-sequence bound rejected."""
+    import flint
+
+    model = models["n4"]
+    d, n = model.config.d_vocab, model.config.n_ctx
+    exact = ArbForward(model)
+    total = flint.arb(0)
+    for tokens in sequences(d, n, 0, d**n).tolist():
+        z = exact.logits(tokens)
+        m = max(tokens)
+        total += sum(((zx - z[m]).exp() for zx in z), flint.arb(0)).log()
+    truth = total / d**n
+    proof = run("brute-force", "loss", model)
+    lo, hi = proof.true_value
+    assert flint.arb(flint.fmpq(lo.numerator, lo.denominator)) <= truth
+    assert truth <= flint.arb(flint.fmpq(hi.numerator, hi.denominator))
+    assert (hi - lo) / hi < cert.Fraction(1, 10**8) and hi == proof.bound
+    doc = cert.build(model, proof)
+    assert check(doc).accepted
+    edit_array(doc, ["trace", "arrays", "loss_upper"],
+          lambda a: a.reshape(-1).__setitem__(7, a.reshape(-1)[7] - 2**20))
+    verdict = check(doc)
+    assert not verdict.accepted and verdict.step.startswith("trace.loss_upper[")

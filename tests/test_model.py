@@ -5,9 +5,9 @@ import json
 import numpy as np
 import pytest
 
-from pyexport.families.max_of_n_mlp.train import MaxMLP, train
 from pyexport.families import load_model
 from pyexport.families.max_of_n_mlp.model import CONFIGS, ModelConfig
+from pyexport.families.max_of_n_mlp.train import MaxMLP, train
 from pyexport.weights import ModelError, save_model
 
 

@@ -28,38 +28,49 @@ class UnsupportedCertificate(ValueError):
 
 
 class Family:
-    """The interface every family implements (see the families' `__init__.py` for examples).
+    """A model family: the interface generic code uses, with defaults that follow a layout.
 
-    Attributes: `name`; `architecture` (one line, for model cards); `strategies`, strategy ->
-    the quantities it proves ("loss", "accuracy"); `strategy_costs`, strategy -> its asymptotic
-    cost (for reports); `demo`, the (strategy, quantity) pairs `pyexport demo` runs;
-    `default_model`, the shipped model the demo uses.
+    A family package holds `model.py` (`FAMILY_NAME`, `ARCHITECTURE`, `CONFIGS`,
+    `config_from_json`, `weight_shapes`, `model_from_state`), `train.py` (`train`),
+    `strategies/__init__.py` (`prove`) and `checker.py` (`check`); its `Family` subclass sets
+    `strategies` (strategy -> the quantities it proves, "loss" and/or "accuracy"),
+    `strategy_costs` (strategy -> asymptotic cost, for reports) and `demo` (the (strategy,
+    quantity) pairs `pyexport demo` runs), and overrides what it does differently: reading
+    foreign files (`load_file`, `accepts_cardless`), rendering for the kernels
+    (`render_context`).
     """
 
-    name: str = ""
-    architecture: str = ""
     strategies: dict[str, tuple[str, ...]] = {}
     strategy_costs: dict[str, str] = {}
     demo: tuple[tuple[str, str], ...] = ()
 
+    def __init__(self, package: str):
+        self.module = package  # the family's package, e.g. pyexport.families.max_of_n_mlp
+        self.model = importlib.import_module(f"{package}.model")
+        self.name: str = self.model.FAMILY_NAME
+        self.architecture: str = self.model.ARCHITECTURE
+
+    def _part(self, module: str):
+        return importlib.import_module(f"{self.module}.{module}")
+
     def configs(self) -> dict:
         """Trainable configurations by name."""
-        raise NotImplementedError
+        return dict(self.model.CONFIGS)
 
     def config_from_json(self, obj: dict):
         """The configuration recorded in a card or certificate; `ModelError` if unusable."""
-        raise NotImplementedError
+        return self.model.config_from_json(obj)
 
     def weight_shapes(self, config) -> dict[str, tuple[int, ...]]:
         """Weight names in hashing order, with their shapes."""
-        raise NotImplementedError
+        return self.model.weight_shapes(config)
 
     def model_from_state(self, config, state: dict, path: str = ""):
-        raise NotImplementedError
+        return self.model.model_from_state(config, state, path)
 
     def train(self, config, progress: bool = True):
         """Train a configuration; return (model, facts for its card)."""
-        raise NotImplementedError
+        return self._part("train").train(config, progress=progress)
 
     def load_file(self, path: Path, card: dict | None):
         """Load a model file (with its card when there is one); `ModelError` if unusable."""
@@ -77,12 +88,13 @@ class Family:
 
     def prove(self, strategy: str, quantity: str, model):
         """Run a strategy; return a `pyexport.proof.Proof`."""
-        raise NotImplementedError
+        return self._part("strategies").prove(strategy, quantity, model)
 
     def check(self, strategy: str, quantity: str, config, weights: dict, trace,
               parameters: dict) -> Fraction:
         """Re-derive the bound from the weights and the trace (`pyexport.checker`)."""
-        raise NotImplementedError
+        return self._part("checker").check(strategy, quantity, config, weights, trace,
+                                           parameters)
 
     def render_context(self, doc: dict, prover: str, native: bool) -> dict:
         """Template context of a certificate; `UnsupportedCertificate` if there is no checker."""
@@ -90,7 +102,7 @@ class Family:
 
     @property
     def package(self) -> str:
-        return FAMILY_MODULES[self.name].rsplit(".", 1)[-1]
+        return self.module.rsplit(".", 1)[-1]
 
 
 def get(name: str) -> Family:

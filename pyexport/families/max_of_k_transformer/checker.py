@@ -185,7 +185,8 @@ class FloatFilter:
             L = self.EU[q] + self.EV[tokens[:, i]] + self.PV[i]
             g += self.w[q, tokens[:, i], i][:, None] * (L[rows, m][:, None] - L)
         g[rows, m] = np.inf
-        return g.min(axis=1), self.slack[q[:, None], tokens, pos].sum(axis=1) * 1.01
+        # + 2^-1000: underflowing products and sums lose up to 2^-1075 each, absolutely
+        return g.min(axis=1), self.slack[q[:, None], tokens, pos].sum(axis=1) * 1.01 + 2.0**-1000
 
 
 def _logit_gaps_arb(model: ExactModel, tokens) -> list:

@@ -113,54 +113,19 @@ class Model:
     def sha256(self) -> str:
         return weights_sha256(self.weights, WEIGHT_KEYS)
 
-    # The head axis is dropped: one head.
-    @property
-    def W_E(self):
-        return self.weights["embed.W_E"]
+    def __getattr__(self, name: str) -> np.ndarray:
+        """W_E, W_pos, W_Q, W_K, W_V, W_O, b_Q, b_K, b_V, b_O, W_U, b_U: the weights without
+        the head axis (one head)."""
+        if name not in VIEWS:
+            raise AttributeError(name)
+        key, drop_head = VIEWS[name]
+        return self.weights[key][0] if drop_head else self.weights[key]
 
-    @property
-    def W_pos(self):
-        return self.weights["pos_embed.W_pos"]
 
-    @property
-    def W_Q(self):
-        return self.weights["blocks.0.attn.W_Q"][0]
-
-    @property
-    def W_K(self):
-        return self.weights["blocks.0.attn.W_K"][0]
-
-    @property
-    def W_V(self):
-        return self.weights["blocks.0.attn.W_V"][0]
-
-    @property
-    def W_O(self):
-        return self.weights["blocks.0.attn.W_O"][0]
-
-    @property
-    def b_Q(self):
-        return self.weights["blocks.0.attn.b_Q"][0]
-
-    @property
-    def b_K(self):
-        return self.weights["blocks.0.attn.b_K"][0]
-
-    @property
-    def b_V(self):
-        return self.weights["blocks.0.attn.b_V"][0]
-
-    @property
-    def b_O(self):
-        return self.weights["blocks.0.attn.b_O"]
-
-    @property
-    def W_U(self):
-        return self.weights["unembed.W_U"]
-
-    @property
-    def b_U(self):
-        return self.weights["unembed.b_U"]
+VIEWS = {"W_E": ("embed.W_E", False), "W_pos": ("pos_embed.W_pos", False),
+         **{f"{kind}_{x}": (f"blocks.0.attn.{kind}_{x}", kind == "W" or x != "O")
+            for kind in ("W", "b") for x in "QKVO"},
+         "W_U": ("unembed.W_U", False), "b_U": ("unembed.b_U", False)}
 
 
 def model_from_state(config: TransformerConfig, state: dict, path: str = "") -> Model:

@@ -20,9 +20,9 @@ from tqdm import tqdm
 
 from pyexport import flops
 from pyexport import interval as iv
-from pyexport.interval import Interval
 from pyexport.families.max_of_n_mlp.model import Model
 from pyexport.grid import GRID_BITS, exact_sum, grid_fraction, grid_lower, grid_upper  # noqa: F401
+from pyexport.interval import Interval
 
 CHUNK = 1 << 22  # elements per block of work, to bound memory
 PROGRESS = {"disable": None, "leave": False}  # progress bars on terminals only

@@ -12,7 +12,6 @@ re-derived independently by the family's checker.
 
 from __future__ import annotations
 
-
 import importlib
 
 

@@ -12,10 +12,10 @@ and its loss is log(1 + sum_{x != m} exp(D[x] / Z)).
 Evaluation. The weights w come from a (d, d, n) table of sound exp enclosures (the scores
 depend on (q, t_i, i) only); D is computed per sequence in float64 from the tables' midpoints,
 and `slack` bounds the distance to the exact D[x] for every x at once (derivation in
-`_slack_table`). Then max_x D < -slack proves the sequence correct, max_x D >= slack proves it
-wrong, and the rare sequences in between are decided by an exact forward pass in arb ball
-arithmetic at 256 bits (`ArbForward`); a sequence that even those balls cannot decide (an exact
-tie) is not counted and is reported as undecided.
+`_slack_table`, plus 2^-1000 for underflow). Then max_x D < -slack proves the sequence correct,
+max_x D >= slack proves it wrong, and the rare sequences in between are decided by an exact
+forward pass in arb ball arithmetic at 256 bits (`ArbForward`); a sequence that even those
+balls cannot decide (an exact tie) is not counted and is reported as undecided.
 
 Accuracy theorem: accuracy >= #(sequences proved correct) / d^n; the trace holds the d^n
 verdicts. Loss theorem: expected loss <= (1/d^n) sum of per-sequence upper bounds (rounded up to
@@ -119,7 +119,8 @@ def _margins(tab: Tables, tokens: np.ndarray):
         acc += w[:, i, None] * tab.V[tokens[:, i], i]
     D = acc - acc[rows, m][:, None]
     D[rows, m] = -np.inf
-    slack = tab.slack[q[:, None], tokens, pos].sum(axis=1) * (1 + 2.0**-40)
+    # + 2^-1000: products and sums that underflow lose up to 2^-1075 each, absolutely
+    slack = tab.slack[q[:, None], tokens, pos].sum(axis=1) * (1 + 2.0**-40) + 2.0**-1000
     flops.add(B * d * (2 * n + 3) + 3 * B * n)
     return D.max(axis=1), slack, D, q, m
 
@@ -161,8 +162,9 @@ def prove_loss(model: Model) -> Proof:
         z_hi = iv.up(tab.w_hi[q[:, None], tokens, pos].sum(axis=1) * (1 + gamma(n)))
         hi = iv.up(D + slack[:, None])
         lo = iv.down(D - slack[:, None])
-        gap_hi = iv.up(np.where(hi >= 0, hi / z_lo[:, None], hi / z_hi[:, None]))
-        gap_lo = iv.down(np.where(lo >= 0, lo / z_hi[:, None], lo / z_lo[:, None]))
+        with np.errstate(over="ignore", divide="ignore"):  # the branch np.where discards
+            gap_hi = iv.up(np.where(hi >= 0, hi / z_lo[:, None], hi / z_hi[:, None]))
+            gap_lo = iv.down(np.where(lo >= 0, lo / z_hi[:, None], lo / z_lo[:, None]))
         stop = start + len(tokens)
         upper[start:stop] = grid_upper(_log1p_sum_exp(gap_hi, m, upward=True))
         lower[start:stop] = grid_lower(np.maximum(_log1p_sum_exp(gap_lo, m, upward=False), 0))

@@ -11,8 +11,8 @@ import numpy as np
 
 from pyexport.families.max_of_n_mlp import evaluation as ev
 from pyexport.families.max_of_n_mlp.cases import all_cases
-from pyexport.proof import Proof
 from pyexport.families.max_of_n_mlp.model import Model
+from pyexport.proof import Proof
 
 
 def prove_loss(model: Model) -> Proof:

@@ -26,9 +26,9 @@ import numpy as np
 
 from pyexport.families.max_of_n_mlp import evaluation as ev
 from pyexport.families.max_of_n_mlp.cases import multiplicities, sorted_cases
-from pyexport.proof import Proof
-from pyexport.interval import Interval
 from pyexport.families.max_of_n_mlp.model import Model
+from pyexport.interval import Interval
+from pyexport.proof import Proof
 
 
 def two_token_term_counts(d: int) -> np.ndarray:

@@ -8,11 +8,12 @@ d(d+1)(d+2)/6) evaluations; the trace holds one value per sorted input, in `sort
 
 from __future__ import annotations
 
+import numpy as np
+
 from pyexport.families.max_of_n_mlp import evaluation as ev
 from pyexport.families.max_of_n_mlp.cases import multiplicities, sorted_cases
-from pyexport.proof import Proof
 from pyexport.families.max_of_n_mlp.model import Model
-import numpy as np
+from pyexport.proof import Proof
 
 
 def prove_loss(model: Model) -> Proof:
