@@ -28,6 +28,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from fractions import Fraction
 from pathlib import Path
 
@@ -38,9 +39,31 @@ SCHEMA_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 LEGACY_FAMILY = "max-of-n-mlp"  # what a version-1 certificate holds
 CONTENT_DIGEST_DOMAIN = b"pyexport/certificate/v1\0"
-MAX_FILE_BYTES = 1 << 31  # 2 GiB, compressed or not
-NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
-RATIONAL_PATTERN = re.compile(r"^-?[0-9]{1,100000}/[1-9][0-9]{0,100000}$")
+NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")  # matched whole (fullmatch)
+RATIONAL_PATTERN = re.compile(r"-?[0-9]{1,1000}/[1-9][0-9]{0,999}")  # matched whole
+ARRAY_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}|[A-Za-z0-9_.]{1,64}")
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def limit(name: str, default: int) -> int:
+    """A resource limit: the environment variable PYEXPORT_<NAME> if set, else the default."""
+    value = os.environ.get(f"PYEXPORT_{name}")
+    if value is None:
+        return default
+    if not value.isdigit():
+        raise CertificateError(f"PYEXPORT_{name} must be a non-negative integer")
+    return int(value)
+
+
+def max_file_bytes() -> int:
+    """Largest certificate read, compressed or after decompression (default 1 GiB)."""
+    return limit("MAX_CERT_BYTES", 1 << 30)
+
+
+def max_inputs() -> int:
+    """Largest number of inputs (d_vocab^n_ctx) a certificate may quantify over (default 2^25;
+    the shipped models need at most 64^4 = 2^24)."""
+    return limit("MAX_INPUTS", 1 << 25)
 DTYPES = {"float32": "<f4", "float64": "<f8", "int64": "<i8", "bits": "u1"}
 SCHEMA_DIR = Path(__file__).parent / "schema"
 
@@ -68,7 +91,7 @@ def decode_array(obj: dict, where: str) -> np.ndarray:
         raise CertificateError(f"{where}: not an array object") from exc
     if dtype not in DTYPES or not isinstance(shape, list) or not isinstance(data, str):
         raise CertificateError(f"{where}: bad dtype, shape or data")
-    if not all(isinstance(s, int) and 0 <= s < 1 << 40 for s in shape):
+    if not all(type(s) is int and 0 <= s < 1 << 40 for s in shape):
         raise CertificateError(f"{where}: bad shape {shape}")
     count = int(np.prod(shape, dtype=object))
     nbytes = -(-count // 8) if dtype == "bits" else count * np.dtype(DTYPES[dtype]).itemsize
@@ -87,7 +110,7 @@ def decode_array(obj: dict, where: str) -> np.ndarray:
 
 
 def parse_rational(text: str, where: str) -> Fraction:
-    if not isinstance(text, str) or not RATIONAL_PATTERN.match(text):
+    if not isinstance(text, str) or not RATIONAL_PATTERN.fullmatch(text):
         raise CertificateError(f"{where}: not an exact rational 'p/q': {str(text)[:40]!r}")
     return Fraction(text)
 
@@ -137,19 +160,25 @@ def default_filename(doc: dict, compress: bool = False) -> str:
     )
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and an atomic rename (gzip for .gz)."""
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder, fsync, and an atomic rename: a failure
+    leaves any previous file untouched and no partial file behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    data = text.encode()
     try:
         with open(tmp, "wb") as fh:
-            fh.write(gzip.compress(data, mtime=0) if path.suffix == ".gz" else data)
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """`atomic_write_bytes` of UTF-8 text, gzip-compressed for a `.gz` name."""
+    data = text.encode()
+    atomic_write_bytes(path, gzip.compress(data, mtime=0) if path.suffix == ".gz" else data)
 
 
 def dumps(doc: dict) -> str:
@@ -162,25 +191,65 @@ def write(doc: dict, path: Path) -> Path:
 
 
 def read(path: str | os.PathLike) -> dict:
-    """Load and validate the structure of a certificate (not its mathematics: see checker)."""
+    """Load and validate the structure of a certificate (not its mathematics: see checker).
+
+    Only regular files are read (not devices or FIFOs), within `max_file_bytes()` compressed
+    and decompressed; the JSON must be strict: UTF-8 without a byte-order mark, no duplicate
+    keys, no NaN or Infinity literals.
+    """
     path = Path(path)
+    limit_bytes = max_file_bytes()
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise CertificateError(f"{path}: {size} bytes is over the {MAX_FILE_BYTES} limit")
-        raw = path.read_bytes()
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise CertificateError(f"{path}: not a regular file")
+        if info.st_size > limit_bytes:
+            raise CertificateError(f"{path}: {info.st_size} bytes is over the {limit_bytes} "
+                                   "limit (PYEXPORT_MAX_CERT_BYTES)")
+        with open(path, "rb") as fh:
+            raw = fh.read(limit_bytes + 1)
         if raw[:2] == b"\x1f\x8b":
             with gzip.open(path, "rb") as fh:
-                raw = fh.read(MAX_FILE_BYTES + 1)
-            if len(raw) > MAX_FILE_BYTES:
-                raise CertificateError(f"{path}: decompresses to over {MAX_FILE_BYTES} bytes")
-        doc = json.loads(raw)
+                raw = fh.read(limit_bytes + 1)
+        if len(raw) > limit_bytes:
+            raise CertificateError(f"{path}: over the {limit_bytes}-byte limit "
+                                   "(PYEXPORT_MAX_CERT_BYTES)")
     except OSError as exc:
         raise CertificateError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    except (ValueError, EOFError) as exc:
-        raise CertificateError(f"{path}: not valid JSON: {exc}") from exc
+    except EOFError as exc:
+        raise CertificateError(f"{path}: truncated gzip data") from exc
+    doc = loads_strict(raw, str(path))
     validate_structure(doc)
     return doc
+
+
+def loads_strict(raw: bytes, where: str):
+    """Strict JSON: UTF-8 without BOM, unique keys, no NaN/Infinity, bounded nesting."""
+    if raw.startswith(UTF8_BOM):
+        raise CertificateError(f"{where}: starts with a byte-order mark (UTF-8 without one "
+                               "is required)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CertificateError(f"{where}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+    except RecursionError as exc:
+        raise CertificateError(f"{where}: JSON nested too deeply") from exc
+    except ValueError as exc:
+        raise CertificateError(f"{where}: not valid JSON: {str(exc)[:200]}") from exc
+
+
+def _unique_keys(pairs):
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        duplicate = next(k for k in keys if keys.count(k) > 1)
+        raise ValueError(f"duplicate key {duplicate[:40]!r}")
+    return dict(pairs)
+
+
+def _no_constant(name):
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def validate_structure(doc) -> None:
@@ -201,9 +270,32 @@ def validate_structure(doc) -> None:
     except jsonschema.ValidationError as exc:
         where = "/".join(str(p) for p in exc.absolute_path) or "(root)"
         raise CertificateError(f"malformed certificate at {where}: {exc.message[:200]}") from exc
-    parse_rational(doc["claim"]["bound"], "claim.bound")
+    _whole_names(doc)
+    bound = parse_rational(doc["claim"]["bound"], "claim.bound")
+    if doc["claim"]["bound_float"] != float(bound):
+        raise CertificateError(f"claim.bound_float {doc['claim']['bound_float']!r} is not the "
+                               f"exact bound {float(bound)!r} rounded to a float")
     if doc["model"]["config"].get("name") != doc["model"]["name"]:
         raise CertificateError("model.name does not match model.config.name")
+    if type(doc["trace"]["length"]) is not int:
+        raise CertificateError("trace.length must be an integer")
+
+
+def _whole_names(doc: dict) -> None:
+    """Names must match their patterns whole (JSON Schema's patterns search, so a name with a
+    trailing newline would pass them)."""
+    model = doc["model"]
+    names = [("model.name", model["name"]), ("strategy.name", doc["strategy"]["name"])]
+    if "family" in model:
+        names.append(("model.family", model["family"]))
+    for where, name in names:
+        if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
+            raise CertificateError(f"{where} is not an identifier [a-z0-9][a-z0-9._-]{{0,63}}")
+    for where, keys in (("model.weights", model["weights"]), ("trace.arrays",
+                                                              doc["trace"]["arrays"])):
+        for key in keys:
+            if not ARRAY_NAME.fullmatch(key):
+                raise CertificateError(f"{where}: bad array name {key[:40]!r}")
 
 
 def _schema_file(version: int) -> str:
@@ -232,32 +324,3 @@ def decode_weights(doc: dict, shapes: dict[str, tuple]) -> dict[str, np.ndarray]
         if not np.isfinite(arrays[key]).all():
             raise CertificateError(f"model.weights.{key} contains NaN or infinity")
     return arrays
-
-
-def update_manifest(directory: Path, doc: dict, filename: str) -> Path:
-    """Add or replace the entry of `filename` in `<directory>/manifest.json` (atomically)."""
-    manifest_path = directory / "manifest.json"
-    entries = []
-    if manifest_path.exists():
-        try:
-            entries = json.loads(manifest_path.read_text()).get("certificates", [])
-        except ValueError as exc:
-            raise CertificateError(f"{manifest_path} is not valid JSON; not overwriting") from exc
-    entries = [e for e in entries if e.get("file") != filename]
-    entries.append({
-        "file": filename,
-        "content_sha256": content_sha256(doc),
-        "family": family_name(doc),
-        "model": doc["model"]["name"],
-        "model_sha256": doc["model"]["sha256"],
-        "strategy": doc["strategy"]["name"],
-        "quantity": doc["claim"]["quantity"],
-        "relation": doc["claim"]["relation"],
-        "bound": doc["claim"]["bound"],
-        "bound_float": doc["claim"]["bound_float"],
-        "checked": doc["metrics"].get("checker"),
-    })
-    entries.sort(key=lambda e: e["file"])
-    atomic_write_text(manifest_path, json.dumps({"certificates": entries}, indent=1) + "\n")
-    return manifest_path
-

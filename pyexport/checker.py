@@ -5,7 +5,9 @@ This module is the generic frame; each family's checker part (`pyexport.families
 integer and rational arithmetic, python-flint's arb balls for exp and log). Here: the weights'
 hash, the claim's relation, the trace's arrays (each used exactly once, lengths summed), and the
 comparison of the stated bound with the re-derived one. The first failing step is reported by
-name.
+name. Limits are checked before anything large is allocated: the number of inputs the claim
+quantifies over (`certificate.max_inputs`), then the weights' shapes against the configuration,
+then each trace array's shape against what its strategy expects.
 """
 
 from __future__ import annotations
@@ -85,6 +87,10 @@ def check(doc: dict) -> Verdict:
         config = family.config_from_json(doc["model"]["config"])
     except ModelError as exc:
         raise cert.CertificateError(f"model: {exc}") from exc
+    inputs = config.d_vocab ** config.n_ctx
+    if inputs > cert.max_inputs():
+        raise cert.CertificateError(f"the model has {inputs} inputs (d_vocab^n_ctx), over the "
+                                    f"limit {cert.max_inputs()} (PYEXPORT_MAX_INPUTS)")
     weights = cert.decode_weights(doc, family.weight_shapes(config))
     try:
         if weights_sha256(weights, list(weights)) != doc["model"]["sha256"]:

@@ -1,7 +1,8 @@
-"""Command line: `pyexport models|train|prove|check|report|demo`.
+"""Command line: `pyexport models|train|prove|check|render|verify|audit|mutate|report|demo`.
 
-Exit codes: 0 success (for `check`: accepted), 1 rejected certificate or failed run,
-2 unusable input (unreadable, malformed, unknown schema, bad arguments).
+Exit codes: 0 success (for `check`/`verify`: accepted), 1 rejected certificate or failed run,
+2 unusable input (unreadable, malformed, unknown schema, bad arguments, a file that exists).
+Every verb reports bad input in one line on stderr, never with a traceback.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 
+from pyexport import archive
 from pyexport import certificate as cert
 from pyexport.families import load_model
 from pyexport.interval import EnclosureOverflow
@@ -21,24 +23,32 @@ DEFAULT_MODEL = "max2-d64"  # the shipped default: the tutorial's task at d_voca
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 
 
+class UsageError(ValueError):
+    """A request that cannot be carried out as asked (an output that exists, ...)."""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (cert.CertificateError, ModelError, ValueError, EnclosureOverflow) as exc:
-        # ValueError: a certificate a renderer refuses (UnsupportedCertificate, UnsafeContext)
-        # or a strategy/quantity the model's family does not have
-        message = str(exc).splitlines()[0] if str(exc).strip() else repr(exc)
-        print(f"pyexport: error: {message}", file=sys.stderr)
+    except (cert.CertificateError, ModelError, ValueError, EnclosureOverflow, OSError,
+            RecursionError) as exc:
+        # ValueError: a certificate a renderer refuses (UnsupportedCertificate, UnsafeContext),
+        # a strategy its family does not have, a UsageError; OSError: unwritable outputs
+        text = str(exc).strip() or type(exc).__name__
+        print(f"pyexport: error: {text.splitlines()[0][:500]}", file=sys.stderr)
         return EXIT_UNUSABLE
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pyexport", description=__doc__.splitlines()[0])
+    from pyexport import __version__
+
+    p.add_argument("--version", action="version", version=f"pyexport {__version__}")
     sub = p.add_subparsers(required=True, metavar="COMMAND")
 
-    s = sub.add_parser("models", help="list the shipped models")
+    s = sub.add_parser("models", help="list the shipped models and trainable configurations")
     s.add_argument("--json", action="store_true")
     s.set_defaults(run=cmd_models)
 
@@ -48,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="a seed other than the configuration's; the model is named "
                    "<config>-s<seed>")
     s.add_argument("-o", "--output", type=Path, default=SHIPPED_DIR)
+    s.add_argument("--force", action="store_true", help="replace an existing model file")
     s.set_defaults(run=cmd_train)
 
     s = sub.add_parser("prove", help="run a proof strategy and write a certificate")
@@ -63,12 +74,15 @@ def _parser() -> argparse.ArgumentParser:
                    help="file (.json or .json.gz) or folder; default: certificates/ + manifest")
     s.add_argument("--gzip", action="store_true",
                    help="into a folder: write <name>.json.gz (brute force's traces are large)")
+    s.add_argument("--force", action="store_true", help="replace an existing file")
     s.add_argument("--json", action="store_true", help="print a JSON summary")
     s.set_defaults(run=cmd_prove)
 
     s = sub.add_parser("check", help="re-derive a certificate's claim with the checker")
     s.add_argument("file", type=Path)
     s.add_argument("--json", action="store_true")
+    s.add_argument("--record", action="store_true",
+                   help="record the verdict in the manifest of the certificate's folder")
     s.set_defaults(run=cmd_check)
 
     s = sub.add_parser("render", help="render a certificate as a Lean 4 or Coq file")
@@ -79,18 +93,39 @@ def _parser() -> argparse.ArgumentParser:
                    help="close by native compilation (native_decide / native_compute)")
     s.set_defaults(run=cmd_render)
 
-    s = sub.add_parser("verify", help="render and check a certificate with each proof kernel")
-    s.add_argument("file", type=Path)
+    s = sub.add_parser("verify", help="check a certificate (or an archive) with each kernel")
+    s.add_argument("file", type=Path, help="a certificate, or a folder with --all")
+    s.add_argument("--all", action="store_true",
+                   help="re-check every certificate of the folder (checker and kernels)")
     s.add_argument("--prover", default="all", choices=["lean", "coq", "all"])
     s.add_argument("--json", action="store_true")
     s.add_argument("--keep", type=Path, default=None, help="keep the rendered files here")
+    s.add_argument("--timeout", type=float, default=None,
+                   help="kernel time limit in seconds (default 3600): verdict `timeout`")
     s.add_argument("--native", action="store_true",
                    help="close by native compilation (native_decide / native_compute)")
     s.set_defaults(run=cmd_verify)
 
+    s = sub.add_parser("audit", help="what a certificate proves, on what it rests, and "
+                       "re-checks a reviewer can trust")
+    s.add_argument("file", type=Path)
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--mutations", type=int, default=8,
+                   help="mutated copies the checker must reject (default 8)")
+    s.add_argument("--no-kernels", action="store_true", help="skip Coq, coqchk and Lean")
+    s.set_defaults(run=cmd_audit)
+
+    s = sub.add_parser("mutate", help="write mutated copies of a certificate (a test corpus)")
+    s.add_argument("file", type=Path)
+    s.add_argument("-o", "--output", type=Path, required=True)
+    s.set_defaults(run=cmd_mutate)
+
     s = sub.add_parser("report", help="markdown table and PNG plot of certificates")
-    s.add_argument("files", type=Path, nargs="*", help="default: certificates/*.json")
+    s.add_argument("files", type=Path, nargs="*", help="default: certificates/*.json*")
     s.add_argument("-o", "--output", type=Path, default=Path("report"))
+    s.add_argument("--recheck", action="store_true",
+                   help="re-derive every verdict with the checker instead of showing the "
+                   "recorded ones")
     s.set_defaults(run=cmd_report)
 
     s = sub.add_parser("demo", help="prove, check, kernel-check and report the family's "
@@ -112,7 +147,8 @@ def cmd_models(args) -> int:
         path = SHIPPED_DIR / card.get("weights_file", f"{name}.safetensors")
         rows.append({"name": name, "kind": "shipped",
                      "family": card.get("family", cert.LEGACY_FAMILY),
-                     "config": card["config"], "path": str(path), "present": path.is_file()})
+                     "config": card["config"], "path": str(path), "present": path.is_file(),
+                     "weights_sha256": card.get("weights_sha256")})
     for name, (family, config) in trainable_configs().items():
         rows.append({"name": name, "kind": "trainable config", "family": family.name,
                      "config": config.to_json(), "path": "", "present": False})
@@ -136,11 +172,14 @@ def cmd_train(args) -> int:
 
     configs = trainable_configs()
     if args.config not in configs:
-        raise ValueError(f"unknown configuration {args.config!r}; choose from "
+        raise UsageError(f"unknown configuration {args.config!r}; choose from "
                          f"{', '.join(sorted(configs))}")
     family, config = configs[args.config]
     if args.seed is not None:
         config = dataclasses.replace(config, name=f"{config.name}-s{args.seed}", seed=args.seed)
+    target = args.output / f"{config.name}.safetensors"
+    if target.exists() and not args.force:
+        raise UsageError(f"{target} exists (use --force to replace it)")
     model, facts = family.train(config)
     path = save_model(model, args.output, facts)
     print(f"wrote {path} (final training loss {facts['training']['final_train_loss']:.4f})")
@@ -148,8 +187,10 @@ def cmd_train(args) -> int:
 
 
 def prove_to_file(model_name: str, strategy: str, quantity: str, output: Path | None,
-                  compress: bool = False):
-    """Run a strategy, write its certificate (and the manifest for folders); return both."""
+                  compress: bool = False, force: bool = False):
+    """Run a strategy and write its certificate: into a folder (named by content, listed in
+    the folder's manifest) or to a file. An existing file is replaced only with `force` (in a
+    folder, a file of the same name holds the same content)."""
     from pyexport.proof import run
 
     model = load_model(model_name)
@@ -158,16 +199,26 @@ def prove_to_file(model_name: str, strategy: str, quantity: str, output: Path | 
     folder = output if output is None or output.is_dir() or not output.suffix else None
     if output is None or folder is not None:
         folder = folder or CERTIFICATES_DIR
-        path = cert.write(doc, folder / cert.default_filename(doc, compress))
-        cert.update_manifest(folder, doc, path.name)
+        path = folder / cert.default_filename(doc, compress)
+        if path.resolve().parent != folder.resolve():
+            raise UsageError(f"{path.name!r} would leave the folder {folder}")
+        if not path.exists():
+            cert.write(doc, path)
+        elif force:
+            cert.write(doc, path)
+        elif cert.content_sha256(cert.read(path)) != cert.content_sha256(doc):
+            raise UsageError(f"{path} exists with other content (use --force to replace it)")
+        archive.record_certificate(folder, doc, path.name)
     else:
+        if output.exists() and not force:
+            raise UsageError(f"{output} exists (use --force to replace it)")
         path = cert.write(doc, output)
     return path, doc
 
 
 def cmd_prove(args) -> int:
     path, doc = prove_to_file(args.model, args.strategy, args.quantity, args.output,
-                              args.gzip)
+                              args.gzip, args.force)
     summary = {"path": str(path), "bound": doc["claim"]["bound"],
                "bound_float": doc["claim"]["bound_float"], "strategy": doc["strategy"]["name"],
                "quantity": doc["claim"]["quantity"], "relation": doc["claim"]["relation"],
@@ -185,13 +236,24 @@ def cmd_check(args) -> int:
 
     doc = cert.read(args.file)
     verdict = check(doc)
+    about = archive.statement(doc)
+    if args.record:
+        archive.record_results(args.file, doc, {"checker": verdict.to_json()})
     if args.json:
-        print(json.dumps({"file": str(args.file), **verdict.to_json()}))
-    elif verdict.accepted:
+        print(json.dumps({"file": str(args.file), **verdict.to_json(), "claim": about}))
+        return EXIT_OK if verdict.accepted else EXIT_REJECTED
+    if verdict.accepted:
         print(f"accepted: {args.file}: {verdict.reason} ({verdict.seconds:.2f} s)")
     else:
         print(f"rejected: {args.file}: {verdict.step}: {verdict.reason}")
+    _print_statement(about)
     return EXIT_OK if verdict.accepted else EXIT_REJECTED
+
+
+def _print_statement(about: dict) -> None:
+    print(f"  claim: {about['quantity']} {about['relation']} {about['bound']} "
+          f"(= {about['bound_decimal']}...) for {about['model']} ({about['family']})")
+    print(f"  weights: sha256 {about['weights_sha256']}, {about['registration']}")
 
 
 def cmd_render(args) -> int:
@@ -202,17 +264,15 @@ def cmd_render(args) -> int:
     return EXIT_OK
 
 
-def verify_file(path: Path, provers: list[str], keep: Path | None = None, native: bool = False):
-    """Run the kernels on a certificate file, record their results in its metrics; return the
-    results and the updated document."""
+def verify_file(path: Path, provers: list[str], keep: Path | None = None, native: bool = False,
+                timeout: float | None = None):
+    """Run the kernels on a certificate file and record their results in the manifest of its
+    folder (the certificate itself is not rewritten); return the results and the document."""
     from pyexport.verify import verify
 
     doc = cert.read(path)
-    results = verify(doc, provers, keep=keep, native=native)
-    doc["metrics"].setdefault("kernels", {}).update({r.prover: r.to_json() for r in results})
-    cert.write(doc, path)
-    if path.parent.joinpath("manifest.json").exists():
-        cert.update_manifest(path.parent, doc, path.name)
+    results = verify(doc, provers, keep=keep, native=native, timeout=timeout)
+    archive.record_results(path, doc, {r.prover: r.to_json() for r in results})
     return results, doc
 
 
@@ -243,42 +303,101 @@ def _library_size(results) -> dict | None:
     return {"term_size_dag": size["term_size_dag"], "term_size_tree": size["term_size_tree"]}
 
 
+def _kernels_accepted(results) -> bool:
+    ran = [r for r in results if r.verdict not in ("not-installed", "unsupported")]
+    return bool(ran) and all(r.verdict == "accepted" for r in ran)
+
+
 def cmd_verify(args) -> int:
     provers = ["lean", "coq"] if args.prover == "all" else [args.prover]
-    results, _ = verify_file(args.file, provers, keep=args.keep, native=args.native)
-    ran = [r for r in results if r.verdict not in ("not-installed", "unsupported")]
-    ok = bool(ran) and all(r.verdict == "accepted" for r in ran)
+    if args.all:
+        return _verify_archive(args, provers)
+    results, doc = verify_file(args.file, provers, keep=args.keep, native=args.native,
+                               timeout=args.timeout)
+    about = archive.statement(doc)
+    ok = _kernels_accepted(results) and not about["registration"].startswith("stale")
     library = _library_size(results)
     if args.json:
-        print(json.dumps({"file": str(args.file), "accepted": ok, "library_term_size": library,
+        print(json.dumps({"file": str(args.file), "accepted": ok, "claim": about,
+                          "library_term_size": library,
                           "kernels": [r.to_json() for r in results]}, indent=1))
-    else:
-        if library:
-            print(f"coq library (fixed cost, not in the sizes below): term size "
-                  f"{library['term_size_dag']} (DAG) / {library['term_size_tree']} (tree)")
-        for r in results:
-            size = (f", term size {r.term_size_dag} (DAG) / {r.term_size_tree} (tree)"
-                    if r.term_size_dag is not None else "")
-            timing = f" in {r.seconds:.2f} s" if r.seconds is not None else ""
-            print(f"{r.prover}: {r.verdict}{timing}{size}")
-            if r.axioms:
-                print(f"  axioms: {summarize_axioms(r.axioms)}")
-            if r.command:
-                print(f"  command: {r.command}")
-            if r.message:
-                print("  " + r.message.replace("\n", "\n  "))
+        return EXIT_OK if ok else EXIT_REJECTED
+    _print_statement(about)
+    if library:
+        print(f"coq library (fixed cost, not in the sizes below): term size "
+              f"{library['term_size_dag']} (DAG) / {library['term_size_tree']} (tree)")
+    for r in results:
+        size = (f", term size {r.term_size_dag} (DAG) / {r.term_size_tree} (tree)"
+                if r.term_size_dag is not None else "")
+        timing = f" in {r.seconds:.2f} s" if r.seconds is not None else ""
+        print(f"{r.prover}: {r.verdict}{timing}{size}")
+        if r.axioms:
+            print(f"  axioms: {summarize_axioms(r.axioms)}")
+        if r.command:
+            print(f"  command: {r.command}")
+        if r.message:
+            print("  " + r.message.replace("\n", "\n  "))
     return EXIT_OK if ok else EXIT_REJECTED
+
+
+def _verify_archive(args, provers: list[str]) -> int:
+    """Every certificate of a folder: the checker, then the kernels; stale weights are never
+    reported as accepted."""
+    from pyexport.checker import check
+
+    if not args.file.is_dir():
+        raise UsageError(f"{args.file} is not a folder (--all takes an archive folder)")
+    rows, all_ok = [], True
+    for path in archive.certificate_files(args.file):
+        try:
+            doc = cert.read(path)
+            verdict = check(doc)
+            archive.record_results(path, doc, {"checker": verdict.to_json()})
+            kernels, _ = verify_file(path, provers, native=args.native, timeout=args.timeout)
+            about = archive.statement(doc)
+            stale = about["registration"].startswith("stale")
+            kernel_text = ", ".join(f"{k.prover} {k.verdict}" for k in kernels)
+            status = "stale" if stale else (
+                "accepted" if verdict.accepted and all(
+                    k.verdict in ("accepted", "not-installed", "unsupported") for k in kernels)
+                else "rejected")
+        except (cert.CertificateError, ModelError, ValueError) as exc:
+            status, kernel_text, about = "unusable", str(exc).splitlines()[0][:200], None
+        all_ok &= status == "accepted"
+        rows.append({"file": path.name, "status": status, "kernels": kernel_text,
+                     "claim": about})
+        if not args.json:
+            print(f"{status:<9} {path.name}: {kernel_text}")
+    if args.json:
+        print(json.dumps(rows, indent=1))
+    return EXIT_OK if all_ok else EXIT_REJECTED
+
+
+def cmd_audit(args) -> int:
+    from pyexport.audit import audit, format_audit
+
+    result = audit(args.file, mutations=args.mutations, kernels=not args.no_kernels)
+    print(json.dumps(result, indent=1) if args.json else format_audit(result))
+    return EXIT_OK if result["passed"] else EXIT_REJECTED
+
+
+def cmd_mutate(args) -> int:
+    from pyexport.mutate import write_corpus
+
+    written = write_corpus(args.file, args.output)
+    for name, expectation in written:
+        print(f"{expectation:<10} {args.output / name}")
+    return EXIT_OK
 
 
 def cmd_report(args) -> int:
     from pyexport.report import write_report
 
-    files = args.files or sorted(CERTIFICATES_DIR.glob("*.json*"))
-    docs = [(f, cert.read(f)) for f in files if f.name != "manifest.json"]
+    files = args.files or archive.certificate_files(CERTIFICATES_DIR)
+    docs = [(f, cert.read(f)) for f in files if f.name != archive.MANIFEST]
     if not docs:
-        print("pyexport: error: no certificates to report on", file=sys.stderr)
-        return EXIT_UNUSABLE
-    table, plot = write_report(docs, args.output)
+        raise UsageError("no certificates to report on")
+    table, plot = write_report(docs, args.output, recheck=args.recheck)
     print(table.read_text(), end="")
     print(f"wrote {table} and {plot}")
     return EXIT_OK
@@ -292,10 +411,10 @@ def cmd_demo(args) -> int:
     family = get(load_model(args.model).family)
     written = []
     for strategy, quantity in family.demo:
-        path, doc = prove_to_file(args.model, strategy, quantity, args.output, args.gzip)
-        verdict = check(cert.read(path))
-        doc["metrics"]["checker"] = verdict.to_json()
-        cert.write(doc, path)
+        path, _ = prove_to_file(args.model, strategy, quantity, args.output, args.gzip)
+        doc = cert.read(path)
+        verdict = check(doc)
+        archive.record_results(path, doc, {"checker": verdict.to_json()})
         if not verdict.accepted:
             print(f"pyexport: checker rejected {path}: {verdict.reason}", file=sys.stderr)
             return EXIT_REJECTED
@@ -304,7 +423,7 @@ def cmd_demo(args) -> int:
               + ", ".join(f"{k.prover} {k.verdict}" for k in kernels) + f"  {path}",
               file=sys.stderr)
         written.append((path, doc))
-        if any(k.verdict in ("rejected", "error") for k in kernels):
+        if any(k.verdict in ("rejected", "error", "timeout") for k in kernels):
             print(f"pyexport: a kernel did not accept {path}", file=sys.stderr)
             return EXIT_REJECTED
     table, plot = write_report(written, args.report)

@@ -38,7 +38,7 @@ def validate_context(value, where: str = "context") -> None:
         for i, item in enumerate(value):
             validate_context(item, f"{where}[{i}]")
     elif isinstance(value, str):
-        if not SAFE_TEXT.match(value):
+        if not SAFE_TEXT.fullmatch(value):
             raise UnsafeContext(f"{where}: {value[:40]!r} is outside the safe alphabet")
     elif not isinstance(value, (bool, int)):
         raise UnsafeContext(f"{where}: values of type {type(value).__name__} are not rendered")
@@ -48,6 +48,9 @@ def context(doc: dict, prover: str, native: bool = False) -> dict:
     """The validated template context of a (structurally valid) certificate."""
     if prover not in PROVERS:
         raise ValueError(f"unknown prover {prover!r}")
+    from pyexport.certificate import validate_structure
+
+    validate_structure(doc)  # a document built in memory gets the same checks as a file
     ctx = _family(doc).render_context(doc, prover, native)
     validate_context(ctx)
     return ctx

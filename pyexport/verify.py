@@ -36,17 +36,22 @@ LEAN_INSTALL = ("install elan (the Lean toolchain manager), then in lean/: "
 LEAN_AXIOMS = {"propext", "Classical.choice", "Quot.sound"}
 LEAN_NATIVE_AXIOMS = {"Lean.ofReduceBool", "Lean.trustCompiler"}  # only with --native
 FORBIDDEN = {
-    "coq": (r"\b(Admitted|admit|Axiom|Axioms|Parameter|Parameters|Conjecture)\b",
+    "coq": (r"\b(Admitted|admit|Axiom|Axioms|Parameter|Parameters|Conjecture)\b"
+            r"|\bUnset\s+[\w\s]*?Checking\b|\bbypass_check\b|\bTyping\s+Flags\b"
+            r"|\bDeclare\s+ML\s+Module\b|\bPrivate\s+Inductive\b",
             r"\bnative_compute\b"),
-    "lean": (r"\b(sorry|admit|axiom)\b", r"\bnative_decide\b"),
+    "lean": (r"\b(sorry|admit|axiom|unsafe|implemented_by|extern)\b|\bdebug\.skipKernelTC\b",
+             r"\bnative_decide\b"),
 }
-KERNEL_TIMEOUT = 3600
+# Assumptions Coq may only hold inside a Section (where they become arguments of what uses them)
+SECTION_LOCAL = r"\b(Hypothesis|Hypotheses|Variable|Variables|Context)\b"
+KERNEL_TIMEOUT = 3600  # seconds; `pyexport verify --timeout`
 
 
 @dataclass
 class KernelResult:
     prover: str
-    verdict: str  # accepted | rejected | not-installed | unsupported | error
+    verdict: str  # accepted | rejected | not-installed | unsupported | timeout | error
     seconds: float | None = None
     term_size_dag: int | None = None
     term_size_tree: int | None = None
@@ -78,8 +83,11 @@ def strip_comments(text: str, prover: str) -> str:
     return "".join(out)
 
 
-def audit_sources(paths: list[Path], prover: str, native: bool) -> list[str]:
-    """Findings `file: word` of forbidden escape hatches, comments excluded."""
+def audit_sources(paths: list[Path], prover: str, native: bool,
+                  rendered: tuple[Path, ...] = ()) -> list[str]:
+    """Findings `file: word` of forbidden escape hatches, comments excluded. In Coq, section
+    variables and hypotheses are allowed only inside a `Section` of the library, never in a
+    rendered certificate (`rendered`)."""
     always, native_only = FORBIDDEN[prover]
     patterns = [always] + ([] if native else [native_only])
     findings = []
@@ -87,24 +95,53 @@ def audit_sources(paths: list[Path], prover: str, native: bool) -> list[str]:
         code = strip_comments(path.read_text(), prover)
         for pattern in patterns:
             for match in re.finditer(pattern, code):
-                findings.append(f"{path.name}: {match.group(0)}")
+                findings.append(f"{path.name}: {' '.join(match.group(0).split())}")
+        if prover == "coq":
+            for word in _outside_sections(code, inside_allowed=path not in rendered):
+                findings.append(f"{path.name}: {word} outside a Section")
     return findings
 
 
-def _run(argv: list[str], cwd: Path) -> tuple[int, str, float]:
+def _outside_sections(code: str, inside_allowed: bool) -> list[str]:
+    """Section-local assumption commands that are not inside a Section."""
+    found, depth = [], 0
+    for match in re.finditer(r"\bSection\s+\w+\s*\.|\bEnd\s+\w+\s*\.|" + SECTION_LOCAL,
+                             code):
+        word = match.group(0)
+        if word.startswith("Section"):
+            depth += 1
+        elif word.startswith("End"):
+            depth = max(depth - 1, 0)
+        elif depth == 0 or not inside_allowed:
+            found.append(word)
+    return found
+
+
+def _run(argv: list[str], cwd: Path, timeout: float | None = None) -> tuple[int, str, float]:
     start = time.perf_counter()
-    proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=KERNEL_TIMEOUT)
+    proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout or KERNEL_TIMEOUT)
     return proc.returncode, proc.stdout + proc.stderr, time.perf_counter() - start
 
 
 def _audit_and_run(prover: str, sources: list[Path], argv: list[str], cwd: Path, command: str,
-                   native: bool) -> tuple[KernelResult, str]:
-    """The audit guard, then the kernel: accepted iff it exits 0; returns its output too."""
-    findings = audit_sources(sources, prover, native)
+                   native: bool, timeout: float | None) -> tuple[KernelResult, str]:
+    """The audit guard, then the kernel: accepted iff it exits 0 within the time limit and
+    reports no unchecked assumption; returns its output too."""
+    findings = audit_sources(sources, prover, native, rendered=(sources[-1],))
     if findings:
         return KernelResult(prover, "rejected", command=command,
                             message="audit guard: " + "; ".join(findings)), ""
-    code, out, seconds = _run(argv, cwd)
+    try:
+        code, out, seconds = _run(argv, cwd, timeout)
+    except subprocess.TimeoutExpired:
+        limit = timeout or KERNEL_TIMEOUT
+        return KernelResult(prover, "timeout", round(limit, 3), command=command,
+                            message=f"no verdict within {limit:g} s (--timeout)"), ""
+    assumed = [line.strip() for line in out.splitlines() if "assumed" in line.lower()]
+    if not code and assumed:
+        return KernelResult(prover, "rejected", round(seconds, 3), command=command,
+                            message="unchecked assumption: " + "; ".join(assumed)), out
     return KernelResult(prover, "rejected" if code else "accepted", round(seconds, 3),
                         command=command, message=_tail(out) if code else ""), out
 
@@ -145,9 +182,10 @@ def coq_axioms(output: str) -> list[str]:
 
 
 def coq_allowed(name: str) -> bool:
-    patterns = [p.strip() for p in (COQ_DIR / "audit_allowlist.txt").read_text().splitlines()
-                if p.strip() and not p.startswith("#")]
-    return any(name == p or (p.endswith(".*") and name.startswith(p[:-1])) for p in patterns)
+    """Whether an axiom is in coq/audit_allowlist.txt, by exact name."""
+    allowed = {p.strip() for p in (COQ_DIR / "audit_allowlist.txt").read_text().splitlines()
+               if p.strip() and not p.startswith("#")}
+    return name in allowed
 
 
 def _coq_flags(work: Path) -> list[str]:
@@ -215,16 +253,17 @@ def coq_library_size() -> dict:
     return result
 
 
-def verify_coq(doc: dict, work: Path, native: bool) -> KernelResult:
+def verify_coq(doc: dict, work: Path, native: bool, timeout: float | None) -> KernelResult:
     if not shutil.which("coqc"):
         return KernelResult("coq", "not-installed", message=f"coqc not found; {COQ_INSTALL}")
     ok, out = build_coq_library()
     if not ok:
-        return KernelResult("coq", "error", message=f"the Coq library does not build:\n{_tail(out)}")
+        return KernelResult("coq", "error",
+                            message=f"the Coq library does not build:\n{_tail(out)}")
     path, ctx = render(doc, "coq", work, native=native)
     argv = ["coqc", *_coq_flags(work), str(path)]
     result, out = _audit_and_run("coq", sorted((COQ_DIR / "theories").glob("*.v")) + [path],
-                                 argv, work, shlex.join(argv), native)
+                                 argv, work, shlex.join(argv), native, timeout)
     if result.verdict != "accepted":
         return result
     result.axioms = coq_axioms(out)
@@ -252,7 +291,7 @@ def lean_term_size(output: str) -> tuple[int | None, int | None]:
     return sum(int(d) for _, d in rows), sum(int(t) for t, _ in rows)
 
 
-def verify_lean(doc: dict, work: Path, native: bool) -> KernelResult:
+def verify_lean(doc: dict, work: Path, native: bool, timeout: float | None) -> KernelResult:
     lake = shutil.which("lake")
     if not lake:
         return KernelResult("lean", "not-installed", message=f"lake not found; {LEAN_INSTALL}")
@@ -260,7 +299,7 @@ def verify_lean(doc: dict, work: Path, native: bool) -> KernelResult:
     argv = [lake, "env", "lean", str(path)]
     command = f"cd {shlex.quote(str(LEAN_DIR))} && {shlex.join(argv)}"
     result, out = _audit_and_run("lean", sorted(LEAN_DIR.glob("PyExport/*.lean")) + [path],
-                                 argv, LEAN_DIR, command, native)
+                                 argv, LEAN_DIR, command, native, timeout)
     if result.verdict != "accepted":
         return result
     result.axioms = lean_axioms(out)
@@ -274,9 +313,11 @@ def verify_lean(doc: dict, work: Path, native: bool) -> KernelResult:
 RUNNERS = {"coq": verify_coq, "lean": verify_lean}
 
 
-def verify(doc: dict, provers: list[str], keep: Path | None = None,
-           native: bool = False) -> list[KernelResult]:
-    """Run every requested kernel on the certificate; rendered files stay in `keep` if given."""
+def verify(doc: dict, provers: list[str], keep: Path | None = None, native: bool = False,
+           timeout: float | None = None) -> list[KernelResult]:
+    """Run every requested kernel on the certificate; rendered files stay in `keep` if given;
+    a kernel that runs past `timeout` seconds (default KERNEL_TIMEOUT) gets the verdict
+    `timeout`."""
     results = []
     with tempfile.TemporaryDirectory(prefix="pyexport-verify-") as tmp:
         base = Path(keep) if keep else Path(tmp)
@@ -284,7 +325,7 @@ def verify(doc: dict, provers: list[str], keep: Path | None = None,
             work = base / prover
             work.mkdir(parents=True, exist_ok=True)
             try:
-                results.append(RUNNERS[prover](doc, work, native))
+                results.append(RUNNERS[prover](doc, work, native, timeout))
             except UnsupportedCertificate as exc:
                 results.append(KernelResult(prover, "unsupported", message=str(exc)))
             except (RuntimeError, TermStreamError, subprocess.TimeoutExpired, OSError) as exc:

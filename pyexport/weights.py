@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +21,17 @@ WEIGHTS_DIGEST_DOMAIN = b"pyexport/weights/v1\0"
 
 class ModelError(ValueError):
     """A model file that cannot be used: missing, malformed, non-finite or inconsistent."""
+
+
+MODEL_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")  # matched whole: no path, no newline
+
+
+def check_model_name(name) -> str:
+    """A model name is an identifier: it becomes part of file names and proof-file names."""
+    if not isinstance(name, str) or not MODEL_NAME.fullmatch(name) or ".." in name:
+        raise ModelError(f"model name {str(name)[:40]!r} is not an identifier "
+                         "[a-z0-9][a-z0-9._-]{0,63} (without '..')")
+    return name
 
 
 def weights_sha256(state: dict[str, np.ndarray], keys) -> str:
@@ -62,22 +73,13 @@ def frozen_copies(state: dict[str, np.ndarray], keys) -> dict[str, np.ndarray]:
     return out
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def save_model(model, directory: Path, card_extra: dict | None = None) -> Path:
     """Write `<name>.safetensors` and `<name>.json` (the model card) atomically; return the
     first."""
     from safetensors.numpy import save
 
     directory.mkdir(parents=True, exist_ok=True)
-    name = model.config.name
+    name = check_model_name(model.config.name)
     weights_path = directory / f"{name}.safetensors"
     card = {
         "name": name,
@@ -88,6 +90,8 @@ def save_model(model, directory: Path, card_extra: dict | None = None) -> Path:
         "weights_sha256": model.sha256,
         **(card_extra or {}),
     }
+    from pyexport.certificate import atomic_write_bytes
+
     atomic_write_bytes(weights_path, save(dict(model.state_dict)))
     atomic_write_bytes(directory / f"{name}.json", (json.dumps(card, indent=2) + "\n").encode())
     return weights_path

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from pyexport import certificate as cert
+from pyexport.mutate import edit_array  # noqa: F401  (used by the tests)
 from pyexport.families.max_of_n_mlp.model import ModelConfig, model_from_state
 from pyexport.proof import run
 
@@ -40,12 +41,3 @@ def default_model():
 def certificate_of(model, strategy: str, quantity: str) -> dict:
     return cert.build(model, run(strategy, quantity, model))
 
-
-def edit_array(doc: dict, path: list, fn) -> None:
-    """Decode the array at doc[path...], apply fn to a writable copy, encode it back."""
-    obj = doc
-    for key in path[:-1]:
-        obj = obj[key]
-    array = np.array(cert.decode_array(obj[path[-1]], "test"))
-    fn(array)
-    obj[path[-1]] = cert.encode_array(array)

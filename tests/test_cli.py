@@ -54,6 +54,7 @@ def test_check_rejects_tampered_bound_with_exit_1(capsys, tmp_path):
     assert target.read_bytes()[:2] == b"\x1f\x8b"
     doc = cert.read(target)
     doc["claim"]["bound"] = "1/1000"
+    doc["claim"]["bound_float"] = 0.001
     cert.write(doc, target)
     code, out, _ = _run(capsys, "check", str(target))
     assert code == 1 and out.startswith("rejected") and "claim.bound" in out

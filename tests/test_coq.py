@@ -66,6 +66,7 @@ def _tamper_bound(doc):
     bound = cert.parse_rational(doc["claim"]["bound"], "")
     better = bound / 2 if doc["claim"]["quantity"] == "expected_loss" else cert.Fraction(1)
     doc["claim"]["bound"] = cert.rational_str(better)
+    doc["claim"]["bound_float"] = float(better)
 
 
 def _tamper_trace(doc):

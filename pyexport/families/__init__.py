@@ -96,6 +96,11 @@ class Family:
         return self._part("checker").check(strategy, quantity, config, weights, trace,
                                            parameters)
 
+    def case_split(self, strategy: str, config) -> dict:
+        """For an audit: {"split": what the strategy's cases are, "cases": how many, "covered":
+        how many inputs they stand for (which must be all d_vocab^n_ctx)}, in closed form."""
+        raise NotImplementedError
+
     def render_context(self, doc: dict, prover: str, native: bool) -> dict:
         """Template context of a certificate; `UnsupportedCertificate` if there is no checker."""
         raise UnsupportedCertificate(f"no {prover} checker for the {self.name} family yet")

@@ -8,6 +8,7 @@ steps it uses. No Coq or Lean checker for this family yet.
 
 from __future__ import annotations
 
+from math import comb
 from pathlib import Path
 
 from pyexport.families import Family
@@ -25,6 +26,24 @@ class MaxOfKTransformer(Family):
     }
     demo = (("brute-force", "accuracy"), ("cubic", "accuracy"),
             ("subcubic-exact-eqke", "accuracy"), ("subcubic-rank1", "accuracy"))
+
+    def case_split(self, strategy, config):
+        d, n = config.d_vocab, config.n_ctx
+        if strategy == "brute-force":
+            return {"split": "every sequence", "cases": d**n, "covered": d**n}
+        # classes (q, m, c): q <= m query and max, c positions (the query included) not m
+        classes = [(q, m, c) for m in range(d) for q in range(m + 1) for c in range(n)
+                   if q == m or c >= 1]
+        covered = sum(1 if c == 0 else comb(n - 1, c) * m**c if q == m
+                      else comb(n - 1, c - 1) * m ** (c - 1) for q, m, c in classes)
+        if strategy == "cubic":
+            cases = sum((m + 1) + m * (m * (n - 2) + (n - 1)) for m in range(d))
+            return {"split": "pure cases (query, max, one non-max token, its copy count); "
+                    "mixed sequences through their pure cases", "cases": cases,
+                    "covered": covered}
+        return {"split": "classes (query, max, non-max count), each with a gap; sequences "
+                "with a non-max token within the gap left out", "cases": len(classes),
+                "covered": covered}
 
     def load_file(self, path: Path, card):
         return self._part("loading").load_file(path, card)

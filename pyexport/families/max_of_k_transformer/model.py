@@ -23,7 +23,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pyexport.weights import ModelError, frozen_copies, validate_weights, weights_sha256
+from pyexport.weights import (
+    ModelError,
+    check_model_name,
+    frozen_copies,
+    validate_weights,
+    weights_sha256,
+)
 
 FAMILY_NAME = "max-of-k-transformer"
 ARCHITECTURE = ("one-layer one-head attention-only transformer (TransformerLens semantics, no "
@@ -75,12 +81,11 @@ def config_from_json(obj) -> TransformerConfig:
         config = TransformerConfig(**obj)
     except (TypeError, ValueError) as exc:
         raise ModelError(f"model config: {exc}") from exc
+    check_model_name(config.name)
     for field, (low, high) in LIMITS.items():
         value = getattr(config, field)
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
             raise ModelError(f"model config: {field} = {value!r} is outside [{low}, {high}]")
-    if not isinstance(config.name, str):
-        raise ModelError("model config: name must be a string")
     return config
 
 

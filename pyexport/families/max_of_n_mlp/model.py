@@ -18,7 +18,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pyexport.weights import ModelError, frozen_copies, validate_weights, weights_sha256
+from pyexport.weights import (
+    ModelError,
+    check_model_name,
+    frozen_copies,
+    validate_weights,
+    weights_sha256,
+)
 
 FAMILY_NAME = "max-of-n-mlp"
 ARCHITECTURE = "max-of-n MLP: z = U H sum_i E[:, t_i], no bias, no nonlinearity"
@@ -63,6 +69,7 @@ def config_from_json(obj) -> ModelConfig:
         config = ModelConfig(**obj)
     except TypeError as exc:
         raise ModelError(f"model config: {exc}") from exc
+    check_model_name(config.name)
     ints = (config.n_ctx, config.d_vocab, config.d_model)
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in ints):
         raise ModelError("model config: n_ctx, d_vocab and d_model must be integers")

@@ -81,7 +81,7 @@ def coq_float(x) -> str:
     sign, lead, frac, exp = match.groups()
     frac = frac.rstrip("0")
     text = f"{sign}0x{lead}{'.' + frac if frac else ''}p{int(exp)}"
-    if float.fromhex(text) != value or not LITERAL.match(text):
+    if float.fromhex(text) != value or not LITERAL.fullmatch(text):
         raise AssertionError(f"float literal {text!r} does not round-trip {value!r}")
     return text
 
@@ -112,7 +112,7 @@ def coq_context(doc: dict) -> dict:
     short = "loss" if inp.quantity == "expected_loss" else "accuracy"
     checker = f"check_{inp.strategy}_{short}{n}"
     for ident in (inp.module_name, checker, THEOREM_NAME, *DATA_NAMES):
-        assert IDENT.match(ident), ident
+        assert IDENT.fullmatch(ident), ident
     return {
         "module_name": inp.module_name,
         "THEOREM_NAME": THEOREM_NAME,

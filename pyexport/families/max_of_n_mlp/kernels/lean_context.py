@@ -69,9 +69,9 @@ def lean_context(doc: dict, native: bool = False) -> dict:
     inp = prepare(doc, supported_n=(2,))
     quantity_fn, suffix = QUANTITIES[inp.quantity]
     checker = CHECKER_PREFIX[inp.strategy] + suffix
-    assert FILE_STEM.match(inp.module_name)
+    assert FILE_STEM.fullmatch(inp.module_name)
     for ident in (inp.module_name, checker, THEOREM_NAME, *DATA_NAMES):
-        assert IDENT.match(ident), ident
+        assert IDENT.fullmatch(ident), ident
     flat = inp.trace.reshape(-1).tolist()
     if inp.trace.dtype == bool:
         flat = ["true" if b else "false" for b in flat]

@@ -56,7 +56,7 @@ class RenderInput:
 
 def identifier(name: str) -> str:
     """A model name (`[a-z0-9][a-z0-9._-]{0,63}`) as an identifier over [a-z0-9_]."""
-    if not isinstance(name, str) or not cert.NAME_PATTERN.match(name):
+    if not isinstance(name, str) or not cert.NAME_PATTERN.fullmatch(name):
         raise ValueError("model name is not an identifier [a-z0-9][a-z0-9._-]{0,63}")
     return re.sub(r"[.-]", "_", name)
 
@@ -91,7 +91,7 @@ def prepare(doc: dict, supported_n: tuple[int, ...]) -> RenderInput:
     name = TRACE_NAMES.get((strategy, quantity)) or TRACE_NAMES[(strategy, quantity, n)]
     trace = _trace_array(doc, name, strategy, d, n)
     content_sha = cert.content_sha256(doc)
-    assert HEX_DIGEST.match(model_sha) and HEX_DIGEST.match(content_sha)
+    assert HEX_DIGEST.fullmatch(model_sha) and HEX_DIGEST.fullmatch(content_sha)
     return RenderInput(d, dm, n, weights, identifier(config.name), model_sha, content_sha,
                        strategy, quantity, grid_bits, int(bound.numerator),
                        int(bound.denominator), name, trace)
