@@ -28,6 +28,19 @@ def grid_upper(x: np.ndarray) -> np.ndarray:
     return np.ceil(scaled).astype(np.int64)
 
 
+KERNEL_SLACK_BITS = 32  # loss upper bounds clear the prover's enclosure by 2^-32
+
+
+def kernel_upper(x: np.ndarray) -> np.ndarray:
+    """`grid_upper` of x + 2^-KERNEL_SLACK_BITS: a loss bound a binary64 kernel can confirm.
+
+    Coq checks log-sum-exp bounds as sum_j exp(z_j - L) <= 1 in outward-rounded binary64
+    (coq/theories/FastExp.v), which needs L to clear LSE(z) by more than its rounding error
+    (relative 1e-12). The slack costs the claimed bound at most 2^-32 per input.
+    """
+    return grid_upper(x + 2.0**-KERNEL_SLACK_BITS)
+
+
 def grid_lower(x: np.ndarray) -> np.ndarray:
     """Integers k with k / 2^GRID_BITS <= x."""
     return -grid_upper(-x)

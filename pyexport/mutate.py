@@ -12,11 +12,12 @@ Every mutation comes with what a sound pipeline must make of it:
 
 Kinds (all of issue 8's list that a single file can express): a weight moved one ulp (hash
 stale; hash recomputed), subnormal and enormous weights, NaN/Infinity, the bound moved one unit
-of its denominator toward the unsound side, `bound_float` disagreeing, relation flipped,
-quantity and strategy swapped, a trace array's entries altered toward a false claim, dropped,
-duplicated under another name, reordered; a proved case removed; an unknown schema version or
-family; floats in integer fields; duplicate keys; a truncated file, a byte-order mark, UTF-16;
-JSON nested 10,000 deep; names with newlines, quotes, comment markers and prover syntax.
+of its denominator (or of the kernel's slack, where the certificate leaves one) toward the
+unsound side, `bound_float` disagreeing, relation flipped, quantity and strategy swapped, a
+trace array's entries altered toward a false claim, dropped, duplicated under another name,
+reordered; a proved case removed; an unknown schema version or family; floats in integer
+fields; duplicate keys; a truncated file, a byte-order mark, UTF-16; JSON nested 10,000 deep;
+names with newlines, quotes, comment markers and prover syntax.
 """
 
 from __future__ import annotations
@@ -66,8 +67,14 @@ def _set_weight(value_fn, rehash: bool):
 
 
 def _unsound_bound(doc):
+    """One unit toward the unsound side: of the claim's denominator, or, for a certificate
+    whose loss bound leaves its kernel 2^-k of slack (`kernel_slack_bits`), of twice that
+    slack, so the moved bound is below what the trace proves."""
     bound = cert.parse_rational(doc["claim"]["bound"], "")
     step = Fraction(1, bound.denominator)
+    slack_bits = doc["strategy"].get("parameters", {}).get("kernel_slack_bits")
+    if doc["claim"]["quantity"] == "expected_loss" and isinstance(slack_bits, int):
+        step = max(step, Fraction(2, 2**slack_bits))
     new = bound + step if doc["claim"]["quantity"] == "accuracy" else bound - step
     doc["claim"]["bound"] = cert.rational_str(new)
     doc["claim"]["bound_float"] = float(new)

@@ -8,6 +8,7 @@ import copy
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -24,6 +25,8 @@ if shutil.which("coqc") is None and not os.environ.get("CI"):
 
 PAIRS = [(s, q) for q in ("loss", "accuracy") for s in ("brute-force", "symmetry", "convexity")]
 SMALL = random_model(8, 4, n=2, seed=1)
+ARCHIVED_CONVEXITY_LOSS = (Path(__file__).parent.parent / "certificates"
+                           / "max2-d64.convexity.expected_loss.e23a8b25a5968160.json")
 
 
 @pytest.fixture(scope="module")
@@ -107,3 +110,19 @@ def test_library_fixed_cost_is_measured():
     size = coq_library_size()
     assert size["term_size_tree"] >= size["term_size_dag"] > 10_000
     assert "CheckLoss" in size["modules"]
+
+
+def test_convexity_loss_uses_the_float_checker_only_with_kernel_slack(tmp_path, default_model):
+    """New convexity loss certificates leave kernel slack and are checked in binary64; the
+    archived one (no slack) keeps the exact checker, and Coq still accepts it."""
+    from pyexport.render import render_text
+
+    fresh = certificate_of(default_model, "convexity", "loss")
+    assert fresh["strategy"]["parameters"]["kernel_slack_bits"] == 32
+    assert "check_convexity_loss2f_correct" in render_text(fresh, "coq")[0]
+    archived = cert.read(ARCHIVED_CONVEXITY_LOSS)
+    assert "kernel_slack_bits" not in archived["strategy"]["parameters"]
+    text = render_text(archived, "coq")[0]
+    assert "check_convexity_loss2_correct" in text and "loss2f" not in text
+    (result,) = verify(archived, ["coq"], keep=tmp_path)
+    assert result.verdict == "accepted", result.message

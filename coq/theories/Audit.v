@@ -23,6 +23,7 @@
 
 From PyExport Require Import Sums Model Symmetry Convexity Accuracy Enclosure.
 From PyExport Require Import Data Taylor ExpBounds CheckLoss CheckAccuracy CheckLoss3 CheckAccuracy3.
+From PyExport Require Import FloatTable CheckFloat2.
 
 Definition audit_Sums :=
   (rsum_swap, rsum_square_split, rsum_square_sym, rsum_square_sym_mult,
@@ -63,6 +64,10 @@ Definition audit_Checkers :=
    check_convexity_loss3_correct, check_brute_force_accuracy3_correct,
    check_symmetry_accuracy3_correct, check_convexity_accuracy3_correct).
 
+(** The checkers on the binary64 interval table (FloatTable, CheckFloat2). *)
+Definition audit_FloatCheckers :=
+  (float_table_spec, rsum_triangle_swap, flo_spec, check_convexity_loss2f_correct).
+
 Print Assumptions audit_Sums.
 Print Assumptions audit_Model.
 Print Assumptions audit_Symmetry.
@@ -78,3 +83,4 @@ Print Assumptions num_correct2_ge.
 Print Assumptions num_correct3_ge.
 Print Assumptions exp_neg3_le.
 Print Assumptions audit_Checkers.
+Print Assumptions audit_FloatCheckers.

@@ -21,7 +21,8 @@ from tqdm import tqdm
 from pyexport import flops
 from pyexport import interval as iv
 from pyexport.families.max_of_n_mlp.model import Model
-from pyexport.grid import GRID_BITS, exact_sum, grid_fraction, grid_lower, grid_upper  # noqa: F401
+from pyexport.grid import (  # noqa: F401
+    GRID_BITS, KERNEL_SLACK_BITS, exact_sum, grid_fraction, grid_lower, grid_upper, kernel_upper)
 from pyexport.interval import Interval
 
 CHUNK = 1 << 22  # elements per block of work, to bound memory

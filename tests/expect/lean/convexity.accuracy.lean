@@ -2,7 +2,7 @@
 pyexport certificate, checked by the Lean kernel (rendered from templates/lean/certificate.lean.j2).
 model     test_n2_d4: n_ctx 2, d_vocab 4, d_model 2
 weights   sha256 1650203704cec16e8f41e42c6ad2d8afd81643ad39488be4fbb2d955ffa72f12
-content   sha256 0273fda2aeea1a28ae4aaecbef2a7671535ea31a7da46d8a1a8158954efd4a6c
+content   sha256 7df706627014062e47fa98dad9075b891bd22f01e36ee15cbecc949de487c612
 strategy  convexity
 quantity  accuracy
 claim     accuracy2 >= 0 / 1

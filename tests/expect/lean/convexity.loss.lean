@@ -2,10 +2,10 @@
 pyexport certificate, checked by the Lean kernel (rendered from templates/lean/certificate.lean.j2).
 model     test_n2_d4: n_ctx 2, d_vocab 4, d_model 2
 weights   sha256 1650203704cec16e8f41e42c6ad2d8afd81643ad39488be4fbb2d955ffa72f12
-content   sha256 6c4d4a93965a4d5fa61cbb55a007d3d872205b2ddc91c23953152107d5bd7c5a
+content   sha256 4422fcd7fa8cf107b066e9c7fdf2170765265b6a508712d0622270b7b2caf8a2
 strategy  convexity
 quantity  expected_loss
-claim     expectedLoss2 <= 42826921116307 / 8796093022208
+claim     expectedLoss2 <= 42826921120403 / 8796093022208
 proof     checkConvexityLoss_sound, kernel evaluation of checkConvexityLoss
 -/
 import PyExport
@@ -33,7 +33,7 @@ def cert_U : List (List Int) := [
 
 /-- Trace (int_list) of the convexity strategy. -/
 def cert_trace : List Int :=
-  [873210889410, 2495825523802, 10924429160838, 6599754134263]
+  [873210889666, 2495825524058, 10924429161094, 6599754134519]
 
 /-- The certificate's data: exact weights, the claimed bound and the exp-enclosure parameters. -/
 def cert_data : CertData where
@@ -49,13 +49,13 @@ def cert_data : CertData where
   prec := 64
   terms := 14
   halvings := 6
-  p := 42826921116307
+  p := 42826921120403
   q := 8796093022208
 
 set_option maxRecDepth 100000 in
 set_option maxHeartbeats 0 in
 theorem certificate :
-    expectedLoss2 cert_data.weights.colTable ≤ ((42826921116307 : ℕ) : ℝ) / ((8796093022208 : ℕ) : ℝ) :=
+    expectedLoss2 cert_data.weights.colTable ≤ ((42826921120403 : ℕ) : ℝ) / ((8796093022208 : ℕ) : ℝ) :=
   checkConvexityLoss_sound cert_data cert_trace (by decide +kernel)
 
 #print axioms certificate

@@ -2,10 +2,10 @@
 pyexport certificate, checked by the Lean kernel (rendered from templates/lean/certificate.lean.j2).
 model     test_n2_d4: n_ctx 2, d_vocab 4, d_model 2
 weights   sha256 1650203704cec16e8f41e42c6ad2d8afd81643ad39488be4fbb2d955ffa72f12
-content   sha256 f89cc8520f161f1a37b8f9dd053cddcd814899670e1a2a6c32e4f8a73be8230e
+content   sha256 3d4175195874710887251f8a2b3cb91b89ce594a95bd4ec9824701863968cb98
 strategy  symmetry
 quantity  expected_loss
-claim     expectedLoss2 <= 78405372705651 / 17592186044416
+claim     expectedLoss2 <= 78405372709747 / 17592186044416
 proof     checkSymmetryLoss_sound, kernel evaluation of checkSymmetryLoss
 -/
 import PyExport
@@ -33,10 +33,10 @@ def cert_U : List (List Int) := [
 
 /-- Trace (int_rows) of the symmetry strategy. -/
 def cert_trace : List (List Int) := [
-  [3838169128921],
-  [1627978873046, 1653538831981],
-  [3221781008308, 4898361184077, 8169961404613],
-  [2960593833534, 5055407414703, 10701947900616, 7811562911568]]
+  [3838169129177],
+  [1627978873302, 1653538832237],
+  [3221781008564, 4898361184333, 8169961404869],
+  [2960593833790, 5055407414959, 10701947900872, 7811562911824]]
 
 /-- The certificate's data: exact weights, the claimed bound and the exp-enclosure parameters. -/
 def cert_data : CertData where
@@ -52,13 +52,13 @@ def cert_data : CertData where
   prec := 64
   terms := 14
   halvings := 6
-  p := 78405372705651
+  p := 78405372709747
   q := 17592186044416
 
 set_option maxRecDepth 100000 in
 set_option maxHeartbeats 0 in
 theorem certificate :
-    expectedLoss2 cert_data.weights.colTable ≤ ((78405372705651 : ℕ) : ℝ) / ((17592186044416 : ℕ) : ℝ) :=
+    expectedLoss2 cert_data.weights.colTable ≤ ((78405372709747 : ℕ) : ℝ) / ((17592186044416 : ℕ) : ℝ) :=
   checkSymmetryLoss_sound cert_data cert_trace (by decide +kernel)
 
 #print axioms certificate

@@ -10,7 +10,8 @@ recomputed here, `true`/`false`, and exact hexadecimal float literals made by `c
 The rendered file states the claim about the real-valued model
 (`expected_loss<n> (model_of cert_weights) <= IZR p / IZR q`, resp. `accuracy<n> ... >= ...`,
 n = n_ctx = 2 or 3) and proves it with the reflective checker of coq/theories/CheckLoss*.v /
-CheckAccuracy*.v, evaluated by `vm_compute` (`vm_cast_no_check`: the kernel runs it once, at
+CheckAccuracy*.v (exact arithmetic) or, for the keys of FLOAT_CHECKERS when the prover left
+kernel slack, of CheckFloat*.v (outward-rounded binary64), evaluated by `vm_compute` (`vm_cast_no_check`: the kernel runs it once, at
 `Qed`).
 
 Context variables (see coq/README.md, "Template context"):
@@ -56,12 +57,14 @@ TRACE_TYPES = {
     ("brute_force", "accuracy", 3): "rows3_bool", ("symmetry", "accuracy", 3): "rows3_bool",
     ("convexity", "accuracy", 3): "rows_float",
 }
+# Checkers in outward-rounded binary64 (coq/theories/CheckFloat*.v), name suffix "f": used for
+# certificates whose prover left kernel slack (strategy.parameters.kernel_slack_bits); older
+# certificates keep the exact checkers, which accept them as before
+FLOAT_CHECKERS = {("convexity", "loss", 2)}
 IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)?$")
 LITERAL = re.compile(r"^-?0x[01](\.[0-9a-f]+)?p-?[0-9]+$")
 FLOAT_HEX = re.compile(r"^(-?)0x([01])\.?([0-9a-f]*)p([+-]?[0-9]+)$")
 EXACT_INT_LIMIT = 1 << 53
-
-
 
 
 def coq_float(x) -> str:
@@ -111,6 +114,8 @@ def coq_context(doc: dict) -> dict:
     n = inp.n
     short = "loss" if inp.quantity == "expected_loss" else "accuracy"
     checker = f"check_{inp.strategy}_{short}{n}"
+    if inp.kernel_slack_bits is not None and (inp.strategy, short, n) in FLOAT_CHECKERS:
+        checker += "f"
     for ident in (inp.module_name, checker, THEOREM_NAME, *DATA_NAMES):
         assert IDENT.fullmatch(ident), ident
     return {

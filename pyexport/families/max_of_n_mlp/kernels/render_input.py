@@ -44,6 +44,7 @@ class RenderInput:
     strategy: str  # brute_force | symmetry | convexity
     quantity: str  # expected_loss | accuracy
     grid_bits: int
+    kernel_slack_bits: int | None  # set by provers that leave slack for binary64 kernels
     claim_p: int
     claim_q: int
     trace_name: str
@@ -85,6 +86,10 @@ def prepare(doc: dict, supported_n: tuple[int, ...]) -> RenderInput:
     grid_bits = doc["strategy"]["parameters"]["grid_bits"]
     if not isinstance(grid_bits, int) or isinstance(grid_bits, bool) or not 0 <= grid_bits <= 1000:
         raise ValueError("strategy.parameters.grid_bits must be an integer in [0, 1000]")
+    slack = doc["strategy"]["parameters"].get("kernel_slack_bits")
+    if slack is not None and (not isinstance(slack, int) or isinstance(slack, bool)
+                              or not 0 <= slack <= 1000):
+        raise ValueError("strategy.parameters.kernel_slack_bits must be an integer in [0, 1000]")
     bound = cert.parse_rational(doc["claim"]["bound"], "claim.bound")
     if bound < 0:
         raise ValueError("claim.bound must be non-negative")
@@ -93,7 +98,7 @@ def prepare(doc: dict, supported_n: tuple[int, ...]) -> RenderInput:
     content_sha = cert.content_sha256(doc)
     assert HEX_DIGEST.fullmatch(model_sha) and HEX_DIGEST.fullmatch(content_sha)
     return RenderInput(d, dm, n, weights, identifier(config.name), model_sha, content_sha,
-                       strategy, quantity, grid_bits, int(bound.numerator),
+                       strategy, quantity, grid_bits, slack, int(bound.numerator),
                        int(bound.denominator), name, trace)
 
 

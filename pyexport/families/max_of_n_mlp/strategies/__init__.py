@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-from pyexport.families.max_of_n_mlp.evaluation import GRID_BITS
+from pyexport.families.max_of_n_mlp.evaluation import GRID_BITS, KERNEL_SLACK_BITS
 
 STRATEGIES = ("brute-force", "symmetry", "convexity")
 
@@ -16,5 +16,5 @@ STRATEGIES = ("brute-force", "symmetry", "convexity")
 def prove(strategy: str, quantity: str, model):
     module = importlib.import_module(f"{__name__}.{strategy.replace('-', '_')}")
     proof = getattr(module, "prove_" + quantity)(model)
-    proof.parameters = {"grid_bits": GRID_BITS}
+    proof.parameters = {"grid_bits": GRID_BITS, "kernel_slack_bits": KERNEL_SLACK_BITS}
     return proof

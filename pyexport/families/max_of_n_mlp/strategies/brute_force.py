@@ -18,7 +18,7 @@ from pyexport.proof import Proof
 def prove_loss(model: Model) -> Proof:
     d, n = model.config.d_vocab, model.config.n_ctx
     losses = ev.case_losses(ev.logit_table(model), all_cases(d, n))
-    upper = ev.grid_upper(losses.hi)
+    upper = ev.kernel_upper(losses.hi)
     lower = ev.grid_lower(np.maximum(losses.lo, 0.0))  # f >= 0: LSE(z) >= z_y
     bound = ev.grid_fraction(ev.exact_sum(upper), d**n)
     true = (ev.grid_fraction(ev.exact_sum(lower), d**n), bound)

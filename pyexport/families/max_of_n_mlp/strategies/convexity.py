@@ -61,16 +61,16 @@ def prove_loss(model: Model) -> Proof:
     d, n = model.config.d_vocab, model.config.n_ctx
     W = ev.logit_table(model)
     if n == 2:
-        lse_upper = ev.grid_upper(ev.diagonal_lse(W, 1).hi)
+        lse_upper = ev.kernel_upper(ev.diagonal_lse(W, 1).hi)
         # term[s, y] = L(z(s,s), y) = LSE(2 W[:, s]) - 2 W[y, s]
         lse = Interval.point(np.ldexp(lse_upper.astype(np.float64), -ev.GRID_BITS))
-        term = ev.grid_upper((lse[:, None] - W.T.scale(1)).hi)
+        term = ev.kernel_upper((lse[:, None] - W.T.scale(1)).hi)
         total = ev.exact_sum(term, two_token_term_counts(d))
         return Proof("convexity", "expected_loss", "<=", ev.grid_fraction(total, d * d),
                      {"lse_upper": lse_upper}, lse_upper.size)
     pairs = sorted_cases(d, 2)
     mixed = np.stack([pairs[:, 0], pairs[:, 0], pairs[:, 1]], axis=1)  # inputs (t, t, c)
-    pair_upper = ev.grid_upper(ev.case_losses(W, mixed).hi)
+    pair_upper = ev.kernel_upper(ev.case_losses(W, mixed).hi)
     total = ev.exact_sum(pair_upper, three_token_half_counts(d))
     return Proof("convexity", "expected_loss", "<=", ev.grid_fraction(total, 2 * d**3),
                  {"pair_upper": pair_upper}, pair_upper.size)

@@ -21,7 +21,7 @@ def prove_loss(model: Model) -> Proof:
     cases = sorted_cases(d, n)
     weight = multiplicities(cases)
     losses = ev.case_losses(ev.logit_table(model), cases)
-    upper = ev.grid_upper(losses.hi)
+    upper = ev.kernel_upper(losses.hi)
     lower = ev.grid_lower(np.maximum(losses.lo, 0.0))
     bound = ev.grid_fraction(ev.exact_sum(upper, weight), d**n)
     true = (ev.grid_fraction(ev.exact_sum(lower, weight), d**n), bound)
