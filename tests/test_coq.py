@@ -14,7 +14,9 @@ import numpy as np
 import pytest
 
 from pyexport import certificate as cert
+from pyexport.families.max_of_n_mlp.kernels import coq_context
 from pyexport.families.max_of_n_mlp.model import WEIGHT_KEYS
+from pyexport.render import render_text
 from pyexport.verify import COQ_DIR, coq_allowed, verify
 from pyexport.weights import weights_sha256
 from tests.conftest import certificate_of, random_model
@@ -87,11 +89,18 @@ def _tamper_trace(doc):
 
 @pytest.mark.parametrize("tamper", [_tamper_weight, _tamper_bound, _tamper_trace],
                          ids=["weight", "bound", "trace"])
-@pytest.mark.parametrize("strategy,quantity", [("brute-force", "loss"), ("convexity", "loss"),
-                                               ("symmetry", "accuracy"),
-                                               ("convexity", "accuracy")])
-def test_coq_rejects_tampered_certificates(tmp_path, tamper, strategy, quantity):
+@pytest.mark.parametrize("strategy,quantity,checker", [
+    ("brute-force", "loss", "exact"), ("convexity", "loss", "float"),
+    ("symmetry", "accuracy", "exact"), ("convexity", "accuracy", "exact"),
+    ("convexity", "accuracy", "float")])
+def test_coq_rejects_tampered_certificates(tmp_path, monkeypatch, tamper, strategy, quantity,
+                                           checker):
+    if checker == "float":  # the binary64 checkers, also below the size where they pay off
+        monkeypatch.setattr(coq_context, "FLOAT_CHECKERS",
+                            dict.fromkeys(coq_context.FLOAT_CHECKERS, 1))
     doc = copy.deepcopy(certificate_of(SMALL, strategy, quantity))
+    text = render_text(doc, "coq")[0]
+    assert ("loss2f_correct" in text or "accuracy2f_correct" in text) == (checker == "float")
     (honest,) = verify(doc, ["coq"], keep=tmp_path / "honest")
     assert honest.verdict == "accepted", honest.message
     tamper(doc)
@@ -115,8 +124,6 @@ def test_library_fixed_cost_is_measured():
 def test_convexity_loss_uses_the_float_checker_only_with_kernel_slack(tmp_path, default_model):
     """New convexity loss certificates leave kernel slack and are checked in binary64; the
     archived one (no slack) keeps the exact checker, and Coq still accepts it."""
-    from pyexport.render import render_text
-
     fresh = certificate_of(default_model, "convexity", "loss")
     assert fresh["strategy"]["parameters"]["kernel_slack_bits"] == 32
     assert "check_convexity_loss2f_correct" in render_text(fresh, "coq")[0]

@@ -13,18 +13,24 @@
     - [col_label col s e] : a grid lower bound of the label terms of column s;
     - [check_convexity_loss2f] : the convexity certificate of the expected loss, two tokens
       (same trace as [CheckLoss.check_convexity_loss2]: upper bounds of LSE(z(t,t)), which
-      the prover leaves 2^-32 above the float value so the binary64 test can pass).
+      the prover leaves 2^-32 above the float value so the binary64 test can pass);
+    - [check_convexity_accuracy2f] : the convexity certificate of the accuracy, two tokens
+      (the trace's argmax per column; rivals enclosed by interval hulls, margins compared
+      with 0 in interval arithmetic; the prover counts only margins clearing 2^-32).
 
     Main statements
     - [rsum_triangle_swap] : sum_{y<n} sum_{s<y} f s y = sum_{s<n} sum_{k<n-1-s} f s (s+1+k);
     - [check_convexity_loss2f_correct] : [check c = true ->
-        expected_loss2 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c)]. *)
+        expected_loss2 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c)];
+    - [check_convexity_accuracy2f_correct] : [check c = true ->
+        accuracy2 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c)]. *)
 
 From Coq Require Import Reals Lra Lia ZArith List Floats Bool.
 From Flocq Require Import Core.Zaux Core.Raux.
 From Interval Require Import Float.Primitive_ops Interval.Float_full Interval.Interval Real.Xreal.
 From Interval Require Float.Basic.
-From PyExport Require Import Sums Model Convexity Accuracy Enclosure Data FloatTable FastExp CheckLoss.
+From PyExport Require Import Sums Model Convexity Accuracy Enclosure Data FloatTable FastExp CheckLoss
+  CheckAccuracy.
 Import ListNotations.
 Open Scope R_scope.
 
@@ -284,4 +290,175 @@ Proof.
                 <= rsum d (fun s => (INR s + 1) * W p s s + rsum (d - S s) (fun k => W p (S s + k)%nat s))).
   { rewrite <- rsum_scal_r. apply rsum_le. intros s Hs. apply Hlab. exact Hs. }
   fold E. lra.
+Qed.
+
+(** ** The convexity checker (accuracy, two tokens)
+
+    Input (t1, t2), t1 <= t2, is counted correct when, for every j <> t2,
+    (W[t2,t1] - W[j,t1]) + (W[t2,t2] - W[j,t2]) > 0 ([Accuracy.correct2_of_margin_sum]).
+    The rival entries W[j,s], j <> y, are enclosed at once by a hull: of the column without
+    the trace's argmax f when y = f, of the whole column otherwise. Any f is sound; the
+    trace's argmax makes the margins tight. The trace's second index (the runner-up, which
+    the exact checker needs) is not used. *)
+
+(** The hull of acc and the entries of col at positions j, j+1, ... other than [skip]. *)
+Fixpoint hull_from (acc : I.type) (col : list I.type) (j skip : nat) : I.type :=
+  match col with
+  | [] => acc
+  | x :: col' => hull_from (if Nat.eqb j skip then acc else I.join acc x) col' (S j) skip
+  end.
+
+Lemma hull_from_spec col : forall acc j skip v,
+  (encl acc v \/ exists k, (k < length col)%nat /\ (j + k <> skip)%nat /\ encl (nth k col I.zero) v) ->
+  encl (hull_from acc col j skip) v.
+Proof.
+  induction col as [|x col IH]; intros acc j skip v H; simpl.
+  - destruct H as [H|(k & Hk & _)]; [exact H|simpl in Hk; lia].
+  - apply IH. destruct H as [H|([|k] & Hk & Hs & Hv)].
+    + left. destruct (Nat.eqb j skip); [exact H|]. apply I.join_correct. left. exact H.
+    + left. rewrite Nat.add_0_r in Hs. apply Nat.eqb_neq in Hs. rewrite Hs.
+      apply I.join_correct. right. exact Hv.
+    + right. exists k. simpl in Hk. split; [lia|]. split; [lia|exact Hv].
+Qed.
+
+(** Encloses every entry of col other than the one at [skip]. *)
+Definition hull_except (col : list I.type) (skip : nat) : I.type :=
+  hull_from (nth (if Nat.eqb skip 0 then 1 else 0) col I.zero) col 0 skip.
+
+Lemma hull_except_spec col skip j v :
+  (j < length col)%nat -> j <> skip -> encl (nth j col I.zero) v -> encl (hull_except col skip) v.
+Proof. intros Hj Hs Hv. apply hull_from_spec. right. exists j. auto. Qed.
+
+(** Per column: the trace's argmax f, the hull without f, the hull of all entries. *)
+Record rivals := { rv_f : nat; rv_hull_f : I.type; rv_hull_all : I.type }.
+
+(** The trace's argmax of the column, or [length col] (skip nothing) if the row is malformed. *)
+Definition argmax_hint (col : list I.type) (row : list float) : nat :=
+  match row with
+  | xf :: _ => match fidx xf with Some f => f | None => length col end
+  | [] => length col
+  end.
+
+Definition col_rivals (col : list I.type) (row : list float) : rivals :=
+  let f := argmax_hint col row in
+  {| rv_f := f; rv_hull_f := hull_except col f; rv_hull_all := hull_except col (length col) |}.
+
+Definition rival_of (r : rivals) (y : nat) : I.type :=
+  if Nat.eqb y (rv_f r) then rv_hull_f r else rv_hull_all r.
+
+Lemma rival_of_spec col row y j v :
+  (j < length col)%nat -> j <> y -> encl (nth j col I.zero) v ->
+  encl (rival_of (col_rivals col row) y) v.
+Proof.
+  intros Hj Hjy Hv. unfold rival_of, col_rivals. cbn [rv_f rv_hull_f rv_hull_all].
+  destruct (Nat.eqb_spec y (argmax_hint col row)) as [<-|_]; apply (hull_except_spec _ _ j); auto; lia.
+Qed.
+
+(** An enclosure of W[y,s] - (what W[j,s] may be, j <> y): the half margin of z(s,s). *)
+Definition half_margin (col : list I.type) (r : rivals) (y : nat) : I.type :=
+  I.sub prec (nth y col I.zero) (rival_of r y).
+
+(** Pairs (t1, y), y > t1, from column t1's tail and the diagonal half margins' tail. *)
+Fixpoint count_pairs (r : rivals) (y : nat) (tail dtail : list I.type) : Z :=
+  match tail, dtail with
+  | x :: tail', dm :: dtail' =>
+      (zind (ilt_check prec I.zero (I.add prec (I.sub prec x (rival_of r y)) dm))
+       + count_pairs r (S y) tail' dtail')%Z
+  | _, _ => 0%Z
+  end.
+
+Lemma count_pairs_spec r y tail dtail :
+  length tail = length dtail ->
+  count_pairs r y tail dtail
+  = zsum (length tail) (fun k => zind (ilt_check prec I.zero
+        (I.add prec (I.sub prec (nth k tail I.zero) (rival_of r (y + k))) (nth k dtail I.zero)))).
+Proof.
+  revert y dtail. induction tail as [|x tail IH]; intros y [|dm dtail] Hl; simpl in Hl;
+    cbn [count_pairs length]; try discriminate; [reflexivity|].
+  rewrite zsum_S_l, IH by lia. rewrite Nat.add_0_r. f_equal.
+  apply zsum_ext. intros k _. rewrite <- Nat.add_succ_comm. reflexivity.
+Qed.
+
+Definition check_convexity_accuracy2f (c : cdata (list (list float))) : bool :=
+  let w := cd_weights c in
+  let d := w_d w in
+  let tr := cd_trace c in
+  match float_table w with
+  | Some cols =>
+      let rs := map (fun s => col_rivals (nth s cols []) (nth s tr [])) (seq 0 d) in
+      let diag := map (fun s => half_margin (nth s cols []) (nth s rs (col_rivals [] [])) s)
+                      (seq 0 d) in
+      let C := (zsum d (fun t => zind (ilt_check prec I.zero (nth t diag I.zero)))
+                + 2 * zsum d (fun t1 =>
+                        count_pairs (nth t1 rs (col_rivals [] [])) (S t1)
+                                    (skipn (S t1) (nth t1 cols [])) (skipn (S t1) diag)))%Z in
+      Nat.eqb (length tr) d && acc_claim_ok C d (cd_p c) (cd_q c)
+  | None => false
+  end.
+
+Theorem check_convexity_accuracy2f_correct c :
+  check_convexity_accuracy2f c = true ->
+  accuracy2 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
+Proof.
+  unfold check_convexity_accuracy2f.
+  set (w := cd_weights c). set (tr := cd_trace c). set (p := model_of w).
+  destruct (float_table w) as [cols|] eqn:Ht; [|discriminate].
+  destruct (float_table_spec w cols Ht) as (Lc & Lr & V).
+  change (w_d w) with (mlp_d p) in *. set (d := mlp_d p) in *.
+  set (rs := map (fun s => col_rivals (nth s cols []) (nth s tr [])) (seq 0 d)).
+  set (diag := map (fun s => half_margin (nth s cols []) (nth s rs (col_rivals [] [])) s) (seq 0 d)).
+  rewrite andb_true_iff. intros [_ Hclaim].
+  (* what the lists hold *)
+  assert (Hrs : forall s, (s < d)%nat ->
+            nth s rs (col_rivals [] []) = col_rivals (nth s cols []) (nth s tr [])).
+  { intros s Hs. unfold rs. rewrite (nth_map_lt _ _ s 0%nat) by (rewrite seq_length; exact Hs).
+    rewrite seq_nth by exact Hs. reflexivity. }
+  assert (Hdiag : forall s, (s < d)%nat ->
+            nth s diag I.zero = half_margin (nth s cols []) (nth s rs (col_rivals [] [])) s).
+  { intros s Hs. unfold diag. rewrite (nth_map_lt _ _ s 0%nat) by (rewrite seq_length; exact Hs).
+    rewrite seq_nth by exact Hs. reflexivity. }
+  assert (Ldiag : length diag = d) by (unfold diag; rewrite map_length, seq_length; reflexivity).
+  (* a half margin encloses W[y,s] - W[j,s] for every j <> y *)
+  assert (Hhm : forall s y j, (s < d)%nat -> (y < d)%nat -> (j < d)%nat -> j <> y ->
+            encl (half_margin (nth s cols []) (nth s rs (col_rivals [] [])) y) (W p y s - W p j s)).
+  { intros s y j Hs Hy Hj Hjy. rewrite (Hrs s Hs). unfold half_margin.
+    apply encl_sub; [apply V; assumption|].
+    apply (rival_of_spec _ _ _ j); [rewrite Lr; assumption|exact Hjy|apply V; assumption]. }
+  set (pair_ok := fun t1 t2 => ilt_check prec I.zero
+         (I.add prec (half_margin (nth t1 cols []) (nth t1 rs (col_rivals [] [])) t2)
+                     (nth t2 diag I.zero))).
+  assert (Hpair : forall t1 t2, (t1 <= t2)%nat -> (t2 < d)%nat -> pair_ok t1 t2 = true ->
+            correct2 p t1 t2).
+  { intros t1 t2 Hle H2 Hok. apply correct2_of_margin_sum; [exact Hle|]. intros j Hj Hjt.
+    rewrite !logits2_eq_W.
+    assert (Hs : encl (I.add prec (half_margin (nth t1 cols []) (nth t1 rs (col_rivals [] [])) t2)
+                                  (nth t2 diag I.zero))
+                      ((W p t2 t1 - W p j t1) + (W p t2 t2 - W p j t2))).
+    { apply encl_add; [apply Hhm; auto; lia|]. rewrite (Hdiag t2 H2). apply Hhm; auto. }
+    pose proof (lt_of_ilt_check prec _ _ _ _ encl_zero Hs Hok). lra. }
+  (* the pair sum, column by column, as a sum over (t1 < t2) *)
+  assert (Hrow : forall t1, (t1 < d)%nat ->
+            count_pairs (nth t1 rs (col_rivals [] [])) (S t1)
+                        (skipn (S t1) (nth t1 cols [])) (skipn (S t1) diag)
+            = zsum (d - S t1) (fun k => zind (pair_ok t1 (S t1 + k)%nat))).
+  { intros t1 H1. rewrite count_pairs_spec by (rewrite !skipn_length, Lr, Ldiag; auto).
+    rewrite skipn_length, Lr by exact H1. apply zsum_ext. intros k Hk.
+    rewrite !nth_skipn'. unfold pair_ok, half_margin. reflexivity. }
+  apply Rle_ge. unfold accuracy2. apply (acc_claim_ok_spec _ _ _ _ _ Hclaim).
+  eapply Rle_trans; [|apply (num_correct2_ge p pair_ok)].
+  - rewrite plus_IZR, mult_IZR, IZR_zsum, IZR_zsum. simpl (IZR 2).
+    change (mlp_d p) with d.
+    rewrite (rsum_ext d (fun i => IZR (count_pairs (nth i rs (col_rivals [] [])) (S i)
+                                         (skipn (S i) (nth i cols [])) (skipn (S i) diag)))
+                        (fun t1 => rsum (d - S t1) (fun k => ind (pair_ok t1 (S t1 + k)%nat))))
+      by (intros t1 H1; rewrite Hrow by exact H1; rewrite IZR_zsum;
+          apply rsum_ext; intros; rewrite ind_zind; reflexivity).
+    rewrite <- (rsum_triangle_swap d (fun t1 t2 => ind (pair_ok t1 t2))).
+    cut (rsum d (fun t => IZR (zind (ilt_check prec I.zero (nth t diag I.zero))))
+         <= rsum d (fun t => ind (correct2b p t t))); [lra|].
+    apply rsum_le. intros t Htd. rewrite <- ind_zind. apply ind_le_of_imp. intros Hm.
+    apply correct2b_spec. apply correct2_of_margin_sum; [lia|]. intros j Hj Hjt.
+    rewrite !logits2_eq_W. rewrite (Hdiag t Htd) in Hm.
+    pose proof (lt_of_ilt_check prec _ _ _ _ encl_zero (Hhm t t j Htd Htd Hj Hjt) Hm). lra.
+  - intros t1 t2 Hlt H2 Hok. apply Hpair; [lia|exact H2|exact Hok].
 Qed.
