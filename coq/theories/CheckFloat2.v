@@ -29,12 +29,13 @@ From Coq Require Import Reals Lra Lia ZArith List Floats Bool.
 From Flocq Require Import Core.Zaux Core.Raux.
 From Interval Require Import Float.Primitive_ops Interval.Float_full Interval.Interval Real.Xreal.
 From Interval Require Float.Basic.
-From PyExport Require Import Sums Model Convexity Accuracy Enclosure Data FloatTable FastExp CheckLoss
+From PyExport Require Import Sums Model Symmetry Convexity Accuracy Enclosure Data FloatTable FastExp CheckLoss
   CheckAccuracy.
 Import ListNotations.
 Open Scope R_scope.
 
 Local Notation toR := I.F.toR.
+Local Notation le_upper := Basic.le_upper.
 
 (** ** Sums *)
 
@@ -461,4 +462,250 @@ Proof.
     rewrite !logits2_eq_W. rewrite (Hdiag t Htd) in Hm.
     pose proof (lt_of_ilt_check prec _ _ _ _ encl_zero (Hhm t t j Htd Htd Hj Hjt) Hm). lra.
   - intros t1 t2 Hlt H2 Hok. apply Hpair; [lia|exact H2|exact Hok].
+Qed.
+
+(** ** Pair losses: the brute-force and symmetry checkers (two tokens)
+
+    f(t1, t2) = LSE(z) - z_y <= K for z = W[:, t1] + W[:, t2] holds when
+      sum_j exp(W[j,t1] - c1) exp(W[j,t2] - c2) * exp(c1 + c2 - z_y - K) <= 1
+    for any reals c1, c2 ([FastExp.lse_le_of_sum]). Per column t the checker takes c_t the
+    upper end of the column's hull (so the exponentials are at most about 1) and the
+    upper bounds a_j >= exp(W[j,t] - c_t); per pair it is one upward-rounded dot product of
+    two such columns, one [exp_up] and one comparison with 1. *)
+
+Record expcol := { ec_w : list I.type; ec_c : float; ec_a : list float }.
+
+Definition expcol_of (F : float -> float) (col : list I.type) : expcol :=
+  let c := ub (hull_except col (length col)) in
+  {| ec_w := col; ec_c := c; ec_a := map (fun x => F (ub (I.sub prec x (I.singleton c)))) col |}.
+
+Definition dflt_expcol : expcol := {| ec_w := []; ec_c := 0%float; ec_a := [] |}.
+
+Lemma mul_up_spec (a b : R) (x y : float) :
+  0 <= a -> 0 <= b -> I.F.valid_ub x = true -> I.F.valid_ub y = true ->
+  le_upper (Xreal a) (I.F.toX x) -> le_upper (Xreal b) (I.F.toX y) ->
+  I.F.valid_ub (I.F.mul_UP prec x y) = true /\
+  le_upper (Xreal (a * b)) (I.F.toX (I.F.mul_UP prec x y)).
+Proof.
+  intros Ha Hb Vx Vy Lx Ly.
+  assert (Nx : I.F.is_non_neg x).
+  { split; [exact Vx|]. destruct (I.F.toX x) as [|v]; [exact I|]. simpl in Lx |- *. lra. }
+  assert (Ny : I.F.is_non_neg y).
+  { split; [exact Vy|]. destruct (I.F.toX y) as [|v]; [exact I|]. simpl in Ly |- *. lra. }
+  destruct (I.F.mul_UP_correct prec x y (or_introl (conj Nx Ny))) as [Vm Lm].
+  split; [exact Vm|].
+  destruct (I.F.toX x) as [|u] eqn:Ex; [|destruct (I.F.toX y) as [|v] eqn:Ey].
+  - simpl in Lm. destruct (I.F.toX (I.F.mul_UP prec x y)); [exact I|contradiction].
+  - simpl in Lm. destruct (I.F.toX (I.F.mul_UP prec x y)); [exact I|contradiction].
+  - simpl in Lx, Ly. apply (le_upper_chain _ (Xreal (u * v))); [|exact Lm].
+    simpl. apply Rmult_le_compat; lra.
+Qed.
+
+(** Upward-rounded acc + sum_j a_j b_j, left to right. *)
+Fixpoint dot_up (acc : float) (a b : list float) : float :=
+  match a, b with
+  | x :: a', y :: b' => dot_up (I.F.add_UP prec acc (I.F.mul_UP prec x y)) a' b'
+  | _, _ => acc
+  end.
+
+Definition ub_of (u : R) (x : float) : Prop :=
+  0 <= u /\ I.F.valid_ub x = true /\ le_upper (Xreal u) (I.F.toX x).
+
+Lemma dot_up_spec a : forall b (u v : nat -> R) acc s,
+  length a = length b ->
+  (forall j, (j < length a)%nat -> ub_of (u j) (nth j a 0%float)) ->
+  (forall j, (j < length a)%nat -> ub_of (v j) (nth j b 0%float)) ->
+  ub_of s acc ->
+  ub_of (s + rsum (length a) (fun j => u j * v j)) (dot_up acc a b).
+Proof.
+  induction a as [|x a IH]; intros [|y b] u v acc s Hl Ha Hb Hs; simpl in Hl; try discriminate.
+  - simpl. rewrite Rplus_0_r. exact Hs.
+  - cbn [dot_up length]. rewrite rsum_S_l, <- Rplus_assoc.
+    destruct (Ha 0%nat ltac:(simpl; lia)) as (U0 & Vx & Lx).
+    destruct (Hb 0%nat ltac:(simpl; lia)) as (V0 & Vy & Ly). simpl in Vx, Lx, Vy, Ly.
+    destruct (mul_up_spec _ _ x y U0 V0 Vx Vy Lx Ly) as [Vm Lm].
+    destruct Hs as (S0 & Va & La).
+    destruct (I.F.add_UP_correct prec acc (I.F.mul_UP prec x y) Va Vm) as [Vs Ls].
+    apply IH; [lia|intros j Hj; apply (Ha (S j)); simpl; lia
+               |intros j Hj; apply (Hb (S j)); simpl; lia|].
+    split; [pose proof (Rmult_le_pos _ _ U0 V0); lra|]. split; [exact Vs|].
+    exact (le_upper_chain _ _ _ (le_upper_add _ _ _ _ La Lm) Ls).
+Qed.
+
+(** f(t1, t2) <= K for the columns e1, e2 of t1, t2 and y = max t1 t2 (see above). *)
+Definition pair_okf (F : float -> float) (e1 e2 : expcol) (y : nat) (K : I.type) : bool :=
+  let s := dot_up I.F.zero (ec_a e1) (ec_a e2) in
+  let x := I.sub prec (I.add prec (I.singleton (ec_c e1)) (I.singleton (ec_c e2)))
+                 (I.add prec (I.add prec (nth y (ec_w e1) I.zero) (nth y (ec_w e2) I.zero)) K) in
+  let m := I.F.mul_UP prec s (F (ub x)) in
+  I.F.real m && fle m 1.
+
+(** What [expcol_of] gives for a column enclosing W[:, t]. *)
+Lemma expcol_spec F p col t :
+  exp_up_fn = Some F -> length col = mlp_d p ->
+  (forall j, (j < mlp_d p)%nat -> encl (nth j col I.zero) (W p j t)) ->
+  length (ec_a (expcol_of F col)) = mlp_d p /\
+  forall j, (j < mlp_d p)%nat ->
+    encl (nth j (ec_w (expcol_of F col)) I.zero) (W p j t) /\
+    ub_of (exp (W p j t - toR (ec_c (expcol_of F col)))) (nth j (ec_a (expcol_of F col)) 0%float).
+Proof.
+  intros HF Hl Hc. cbn [ec_a ec_w ec_c expcol_of]. rewrite map_length. split; [exact Hl|].
+  intros j Hj. split; [apply Hc; exact Hj|].
+  set (c := ub (hull_except col (length col))).
+  rewrite (nth_indep _ 0%float (F (ub (I.sub prec I.zero (I.singleton c))))).
+  2: { rewrite map_length. exact (eq_ind_r (fun n => (j < n)%nat) Hj Hl). }
+  rewrite (map_nth (fun x => F (ub (I.sub prec x (I.singleton c))))).
+  destruct (exp_ub_spec F (I.sub prec (nth j col I.zero) (I.singleton c)) (W p j t - toR c) HF)
+    as [V L].
+  { apply encl_sub; [apply Hc; exact Hj|apply encl_singleton]. }
+  split; [left; apply exp_pos|]. split; [exact V|exact L].
+Qed.
+
+Lemma pair_okf_spec F p col1 col2 t1 t2 K k :
+  exp_up_fn = Some F -> (0 < mlp_d p)%nat -> (t1 < mlp_d p)%nat -> (t2 < mlp_d p)%nat ->
+  length col1 = mlp_d p -> length col2 = mlp_d p ->
+  (forall j, (j < mlp_d p)%nat -> encl (nth j col1 I.zero) (W p j t1)) ->
+  (forall j, (j < mlp_d p)%nat -> encl (nth j col2 I.zero) (W p j t2)) ->
+  encl K k ->
+  pair_okf F (expcol_of F col1) (expcol_of F col2) (Nat.max t1 t2) K = true ->
+  f2 p t1 t2 <= k.
+Proof.
+  intros HF Hd H1 H2 L1 L2 C1 C2 HK. unfold pair_okf.
+  set (e1 := expcol_of F col1). set (e2 := expcol_of F col2).
+  destruct (expcol_spec F p col1 t1 HF L1 C1) as [La1 E1]. fold e1 in La1, E1.
+  destruct (expcol_spec F p col2 t2 HF L2 C2) as [La2 E2]. fold e2 in La2, E2.
+  set (y := Nat.max t1 t2).
+  assert (Hy : (y < mlp_d p)%nat) by (apply Nat.max_lub_lt; assumption).
+  set (c1 := toR (ec_c e1)). set (c2 := toR (ec_c e2)).
+  set (zy := W p y t1 + W p y t2).
+  set (s := dot_up I.F.zero (ec_a e1) (ec_a e2)).
+  assert (Hs : ub_of (0 + rsum (mlp_d p) (fun j => exp (W p j t1 - c1) * exp (W p j t2 - c2))) s).
+  { unfold s. rewrite <- La1. apply dot_up_spec; [lia| | |].
+    - intros j Hj. rewrite La1 in Hj. apply E1. exact Hj.
+    - intros j Hj. rewrite La1 in Hj. apply E2. exact Hj.
+    - split; [lra|]. split; [apply real_valid; reflexivity|].
+      rewrite I.F.zero_correct. simpl. lra. }
+  set (x := I.sub prec (I.add prec (I.singleton (ec_c e1)) (I.singleton (ec_c e2)))
+              (I.add prec (I.add prec (nth y (ec_w e1) I.zero) (nth y (ec_w e2) I.zero)) K)).
+  assert (Hx : encl x (c1 + c2 - (zy + k))).
+  { apply encl_sub; [apply encl_add; apply encl_singleton|].
+    apply encl_add; [|exact HK]. apply encl_add; [apply E1|apply E2]; exact Hy. }
+  destruct (exp_ub_spec F x _ HF Hx) as [Ve Le].
+  destruct Hs as (S0 & Vs & Ls).
+  destruct (mul_up_spec _ _ s (F (ub x)) S0 (Rlt_le _ _ (exp_pos _)) Vs Ve Ls Le) as [_ Lm].
+  rewrite andb_true_iff. intros [Rm Hm].
+  rewrite (real_toX _ Rm) in Lm. simpl in Lm.
+  pose proof (fle_spec _ 1%float Rm eq_refl Hm) as Hm1.
+  assert (H1f : toR 1%float = 1) by (float_toR; lra). rewrite H1f in Hm1.
+  unfold f2, loss. fold y.
+  cut (lse (mlp_d p) (logits2 p t1 t2) <= zy + k); [rewrite logits2_eq_W; unfold zy; lra|].
+  apply lse_le_of_sum; [exact Hd|].
+  eapply Rle_trans; [|exact Hm1]. eapply Rle_trans; [|exact Lm]. rewrite Rplus_0_l.
+  rewrite <- rsum_scal_r. right. apply rsum_ext. intros j Hj.
+  rewrite logits2_eq_W, <- !exp_plus. f_equal. ring.
+Qed.
+
+Definition kbound (g : Z) (k : float) : I.type :=
+  I.mul prec (I.fromZ prec (fz0 k)) (I.singleton (pow2f (- g))).
+
+Lemma kbound_spec g k : is_pow2 (pow2f (- g)) (- g) = true ->
+  encl (kbound g k) (IZR (fz0 k) * bpow radix2 (- g)).
+Proof.
+  intros Hp. unfold kbound. rewrite <- (is_pow2_spec _ _ Hp).
+  apply encl_mul; [apply encl_fromZ|apply encl_singleton].
+Qed.
+
+(** The columns of the float table as [expcol]s, and what they enclose. *)
+Lemma expcols_spec F w cols t :
+  exp_up_fn = Some F -> float_table w = Some cols -> (t < w_d w)%nat ->
+  nth t (map (expcol_of F) cols) dflt_expcol = expcol_of F (nth t cols []) /\
+  length (nth t cols []) = mlp_d (model_of w) /\
+  forall j, (j < mlp_d (model_of w))%nat -> encl (nth j (nth t cols []) I.zero) (W (model_of w) j t).
+Proof.
+  intros HF Ht Hlt. destruct (float_table_spec w cols Ht) as (Lc & Lr & V).
+  split; [apply nth_map_lt; lia|]. split; [apply Lr; exact Hlt|].
+  intros j Hj. apply V; assumption.
+Qed.
+
+Definition check_brute_force_loss2f (c : cdata (list (list float))) : bool :=
+  let w := cd_weights c in
+  let d := w_d w in
+  let g := cd_grid c in
+  let tr := cd_trace c in
+  match float_table w, exp_up_fn with
+  | Some cols, Some F =>
+      let es := map (expcol_of F) cols in
+      Nat.ltb 0 d && is_pow2 (pow2f (- g)) (- g) &&
+      all_below d (fun t1 =>
+        let e1 := nth t1 es dflt_expcol in
+        let row := nth t1 tr [] in
+        all_below d (fun t2 =>
+          pair_okf F e1 (nth t2 es dflt_expcol) (Nat.max t1 t2) (kbound g (nth t2 row 0%float)))) &&
+      loss_claim_ok (zsum d (fun t1 => zsum d (fun t2 => fz0 (fget tr t1 t2))))
+                    (- g) d (cd_p c) (cd_q c)
+  | _, _ => false
+  end.
+
+Theorem check_brute_force_loss2f_correct c :
+  check_brute_force_loss2f c = true ->
+  expected_loss2 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
+Proof.
+  unfold check_brute_force_loss2f.
+  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
+  destruct exp_up_fn as [F|] eqn:HF; [|discriminate].
+  rewrite !andb_true_iff, Nat.ltb_lt, !all_below_spec.
+  intros (((Hd & Hp) & Hall) & Hclaim).
+  unfold expected_loss2. apply (loss_claim_ok_spec _ _ _ _ _ _ Hclaim).
+  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t1 H1.
+  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t2 H2.
+  specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
+  destruct (expcols_spec F _ cols t1 HF Ht H1) as (N1 & L1 & C1).
+  destruct (expcols_spec F _ cols t2 HF Ht H2) as (N2 & L2 & C2).
+  rewrite N1, N2 in Hall.
+  exact (pair_okf_spec F (model_of (cd_weights c)) _ _ t1 t2 _ _ HF Hd H1 H2 L1 L2 C1 C2
+                       (kbound_spec _ _ Hp) Hall).
+Qed.
+
+Definition check_symmetry_loss2f (c : cdata (list (list float))) : bool :=
+  let w := cd_weights c in
+  let d := w_d w in
+  let g := cd_grid c in
+  let tr := cd_trace c in
+  match float_table w, exp_up_fn with
+  | Some cols, Some F =>
+      let es := map (expcol_of F) cols in
+      Nat.ltb 0 d && is_pow2 (pow2f (- g)) (- g) &&
+      all_below d (fun t2 =>
+        let e2 := nth t2 es dflt_expcol in
+        let row := nth t2 tr [] in
+        all_below (S t2) (fun t1 =>
+          pair_okf F (nth t1 es dflt_expcol) e2 (Nat.max t1 t2) (kbound g (nth t1 row 0%float)))) &&
+      loss_claim_ok (zsum d (fun t2 => zsum (S t2) (fun t1 =>
+                       mult2z t1 t2 * fz0 (fget tr t2 t1))%Z))
+                    (- g) d (cd_p c) (cd_q c)
+  | _, _ => false
+  end.
+
+Theorem check_symmetry_loss2f_correct c :
+  check_symmetry_loss2f c = true ->
+  expected_loss2 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
+Proof.
+  unfold check_symmetry_loss2f.
+  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
+  destruct exp_up_fn as [F|] eqn:HF; [|discriminate].
+  rewrite !andb_true_iff, Nat.ltb_lt, !all_below_spec.
+  intros (((Hd & Hp) & Hall) & Hclaim).
+  unfold expected_loss2. rewrite rsum_f2_sym_mult.
+  apply (loss_claim_ok_spec _ _ _ _ _ _ Hclaim).
+  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t2 H2.
+  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t1 H1.
+  specialize (Hall t2 H2). rewrite all_below_spec in Hall. specialize (Hall t1 H1).
+  rewrite mult_IZR, mult2_IZR, Rmult_assoc.
+  apply Rmult_le_compat_l; [unfold mult2z; destruct (Nat.eqb t1 t2); lra|].
+  assert (H1' : (t1 < w_d (cd_weights c))%nat) by (simpl in H1; lia).
+  destruct (expcols_spec F _ cols t1 HF Ht H1') as (N1 & L1 & C1).
+  destruct (expcols_spec F _ cols t2 HF Ht H2) as (N2 & L2 & C2).
+  rewrite N1, N2 in Hall.
+  exact (pair_okf_spec F (model_of (cd_weights c)) _ _ t1 t2 _ _ HF Hd H1' H2 L1 L2 C1 C2
+                       (kbound_spec _ _ Hp) Hall).
 Qed.
