@@ -302,33 +302,54 @@ Qed.
     trace's argmax makes the margins tight. The trace's second index (the runner-up, which
     the exact checker needs) is not used. *)
 
-(** The hull of acc and the entries of col at positions j, j+1, ... other than [skip]. *)
-Fixpoint hull_from (acc : I.type) (col : list I.type) (j skip : nat) : I.type :=
-  match col with
-  | [] => acc
-  | x :: col' => hull_from (if Nat.eqb j skip then acc else I.join acc x) col' (S j) skip
+(** The hull of acc and the entries of col, but the one at position g when [skip = Some g].
+    The position is counted down along the list (no comparison of unary indices per entry). *)
+Fixpoint hull_from (acc : I.type) (col : list I.type) (skip : option nat) : I.type :=
+  match col, skip with
+  | [], _ => acc
+  | _ :: col', Some O => hull_from acc col' None
+  | x :: col', Some (S g) => hull_from (I.join acc x) col' (Some g)
+  | x :: col', None => hull_from (I.join acc x) col' None
   end.
 
-Lemma hull_from_spec col : forall acc j skip v,
-  (encl acc v \/ exists k, (k < length col)%nat /\ (j + k <> skip)%nat /\ encl (nth k col I.zero) v) ->
-  encl (hull_from acc col j skip) v.
+Lemma hull_from_spec col : forall acc skip v,
+  (encl acc v \/ exists k, (k < length col)%nat /\ skip <> Some k /\ encl (nth k col I.zero) v) ->
+  encl (hull_from acc col skip) v.
 Proof.
-  induction col as [|x col IH]; intros acc j skip v H; simpl.
+  induction col as [|x col IH]; intros acc skip v H.
   - destruct H as [H|(k & Hk & _)]; [exact H|simpl in Hk; lia].
-  - apply IH. destruct H as [H|([|k] & Hk & Hs & Hv)].
-    + left. destruct (Nat.eqb j skip); [exact H|]. apply I.join_correct. left. exact H.
-    + left. rewrite Nat.add_0_r in Hs. apply Nat.eqb_neq in Hs. rewrite Hs.
-      apply I.join_correct. right. exact Hv.
-    + right. exists k. simpl in Hk. split; [lia|]. split; [lia|exact Hv].
+  - assert (Hj : encl acc v -> encl (I.join acc x) v)
+      by (intros Ha; apply I.join_correct; left; exact Ha).
+    assert (Hx : encl x v -> encl (I.join acc x) v)
+      by (intros Hv; apply I.join_correct; right; exact Hv).
+    destruct skip as [[|g]|]; cbn [hull_from]; apply IH;
+      (destruct H as [H|([|k] & Hk & Hs & Hv)];
+       [try (left; auto; fail)
+       |try (exfalso; apply Hs; reflexivity); left; auto
+       |right; exists k; simpl in Hk; split; [lia|]; split; [|exact Hv];
+        intros E; apply Hs; try discriminate; injection E as <-; reflexivity]).
 Qed.
 
 (** Encloses every entry of col other than the one at [skip]. *)
 Definition hull_except (col : list I.type) (skip : nat) : I.type :=
-  hull_from (nth (if Nat.eqb skip 0 then 1 else 0) col I.zero) col 0 skip.
+  hull_from (nth (if Nat.eqb skip 0 then 1 else 0) col I.zero) col (Some skip).
 
 Lemma hull_except_spec col skip j v :
   (j < length col)%nat -> j <> skip -> encl (nth j col I.zero) v -> encl (hull_except col skip) v.
-Proof. intros Hj Hs Hv. apply hull_from_spec. right. exists j. auto. Qed.
+Proof.
+  intros Hj Hs Hv. apply hull_from_spec. right. exists j.
+  split; [exact Hj|]. split; [intros E; injection E; lia|exact Hv].
+Qed.
+
+(** Encloses every entry of col. *)
+Definition hull_all (col : list I.type) : I.type := hull_from (nth 0 col I.zero) col None.
+
+Lemma hull_all_spec col j v :
+  (j < length col)%nat -> encl (nth j col I.zero) v -> encl (hull_all col) v.
+Proof.
+  intros Hj Hv. apply hull_from_spec. right. exists j.
+  split; [exact Hj|]. split; [discriminate|exact Hv].
+Qed.
 
 (** Per column: the trace's argmax f, the hull without f, the hull of all entries. *)
 Record rivals := { rv_f : nat; rv_hull_f : I.type; rv_hull_all : I.type }.
@@ -342,7 +363,7 @@ Definition argmax_hint (col : list I.type) (row : list float) : nat :=
 
 Definition col_rivals (col : list I.type) (row : list float) : rivals :=
   let f := argmax_hint col row in
-  {| rv_f := f; rv_hull_f := hull_except col f; rv_hull_all := hull_except col (length col) |}.
+  {| rv_f := f; rv_hull_f := hull_except col f; rv_hull_all := hull_all col |}.
 
 Definition rival_of (r : rivals) (y : nat) : I.type :=
   if Nat.eqb y (rv_f r) then rv_hull_f r else rv_hull_all r.
@@ -352,32 +373,53 @@ Lemma rival_of_spec col row y j v :
   encl (rival_of (col_rivals col row) y) v.
 Proof.
   intros Hj Hjy Hv. unfold rival_of, col_rivals. cbn [rv_f rv_hull_f rv_hull_all].
-  destruct (Nat.eqb_spec y (argmax_hint col row)) as [<-|_]; apply (hull_except_spec _ _ j); auto; lia.
+  destruct (Nat.eqb_spec y (argmax_hint col row)) as [<-|_];
+    [apply (hull_except_spec _ _ j)|apply (hull_all_spec _ j)]; auto.
 Qed.
 
 (** An enclosure of W[y,s] - (what W[j,s] may be, j <> y): the half margin of z(s,s). *)
 Definition half_margin (col : list I.type) (r : rivals) (y : nat) : I.type :=
   I.sub prec (nth y col I.zero) (rival_of r y).
 
+(** [skip = Some g]: the g-th entry from here is the label f (countdown, as in [hull_from]). *)
+Definition at_skip (skip : option nat) (k : nat) : bool :=
+  match skip with Some g => Nat.eqb g k | None => false end.
+
+Definition gap_of (y f : nat) : option nat := if Nat.leb y f then Some (f - y)%nat else None.
+
+Lemma at_skip_gap_of y f k : at_skip (gap_of y f) k = Nat.eqb (y + k)%nat f.
+Proof.
+  unfold at_skip, gap_of. destruct (Nat.leb_spec y f).
+  - destruct (Nat.eqb_spec (f - y) k), (Nat.eqb_spec (y + k) f); auto; lia.
+  - destruct (Nat.eqb_spec (y + k) f); auto; lia.
+Qed.
+
 (** Pairs (t1, y), y > t1, from column t1's tail and the diagonal half margins' tail. *)
-Fixpoint count_pairs (r : rivals) (y : nat) (tail dtail : list I.type) : Z :=
+Fixpoint count_pairs (r : rivals) (skip : option nat) (tail dtail : list I.type) : Z :=
   match tail, dtail with
   | x :: tail', dm :: dtail' =>
-      (zind (ilt_check prec I.zero (I.add prec (I.sub prec x (rival_of r y)) dm))
-       + count_pairs r (S y) tail' dtail')%Z
+      let '(h, skip') := match skip with
+                         | Some O => (rv_hull_f r, None)
+                         | Some (S g) => (rv_hull_all r, Some g)
+                         | None => (rv_hull_all r, None)
+                         end in
+      (zind (ilt_check prec I.zero (I.add prec (I.sub prec x h) dm))
+       + count_pairs r skip' tail' dtail')%Z
   | _, _ => 0%Z
   end.
 
-Lemma count_pairs_spec r y tail dtail :
+Lemma count_pairs_spec r skip tail dtail :
   length tail = length dtail ->
-  count_pairs r y tail dtail
+  count_pairs r skip tail dtail
   = zsum (length tail) (fun k => zind (ilt_check prec I.zero
-        (I.add prec (I.sub prec (nth k tail I.zero) (rival_of r (y + k))) (nth k dtail I.zero)))).
+        (I.add prec (I.sub prec (nth k tail I.zero)
+                       (if at_skip skip k then rv_hull_f r else rv_hull_all r))
+                    (nth k dtail I.zero)))).
 Proof.
-  revert y dtail. induction tail as [|x tail IH]; intros y [|dm dtail] Hl; simpl in Hl;
+  revert skip dtail. induction tail as [|x tail IH]; intros skip [|dm dtail] Hl; simpl in Hl;
     cbn [count_pairs length]; try discriminate; [reflexivity|].
-  rewrite zsum_S_l, IH by lia. rewrite Nat.add_0_r. f_equal.
-  apply zsum_ext. intros k _. rewrite <- Nat.add_succ_comm. reflexivity.
+  rewrite zsum_S_l. destruct skip as [[|g]|]; rewrite IH by lia; f_equal; apply zsum_ext;
+    intros k _; reflexivity.
 Qed.
 
 Definition check_convexity_accuracy2f (c : cdata (list (list float))) : bool :=
@@ -391,7 +433,8 @@ Definition check_convexity_accuracy2f (c : cdata (list (list float))) : bool :=
                       (seq 0 d) in
       let C := (zsum d (fun t => zind (ilt_check prec I.zero (nth t diag I.zero)))
                 + 2 * zsum d (fun t1 =>
-                        count_pairs (nth t1 rs (col_rivals [] [])) (S t1)
+                        let r := nth t1 rs (col_rivals [] []) in
+                        count_pairs r (gap_of (S t1) (rv_f r))
                                     (skipn (S t1) (nth t1 cols [])) (skipn (S t1) diag)))%Z in
       Nat.eqb (length tr) d && acc_claim_ok C d (cd_p c) (cd_q c)
   | None => false
@@ -439,17 +482,18 @@ Proof.
     pose proof (lt_of_ilt_check prec _ _ _ _ encl_zero Hs Hok). lra. }
   (* the pair sum, column by column, as a sum over (t1 < t2) *)
   assert (Hrow : forall t1, (t1 < d)%nat ->
-            count_pairs (nth t1 rs (col_rivals [] [])) (S t1)
+            count_pairs (nth t1 rs (col_rivals [] [])) (gap_of (S t1) (rv_f (nth t1 rs (col_rivals [] []))))
                         (skipn (S t1) (nth t1 cols [])) (skipn (S t1) diag)
             = zsum (d - S t1) (fun k => zind (pair_ok t1 (S t1 + k)%nat))).
   { intros t1 H1. rewrite count_pairs_spec by (rewrite !skipn_length, Lr, Ldiag; auto).
     rewrite skipn_length, Lr by exact H1. apply zsum_ext. intros k Hk.
-    rewrite !nth_skipn'. unfold pair_ok, half_margin. reflexivity. }
+    rewrite !nth_skipn', at_skip_gap_of. unfold pair_ok, half_margin, rival_of. reflexivity. }
   apply Rle_ge. unfold accuracy2. apply (acc_claim_ok_spec _ _ _ _ _ Hclaim).
   eapply Rle_trans; [|apply (num_correct2_ge p pair_ok)].
   - rewrite plus_IZR, mult_IZR, IZR_zsum, IZR_zsum. simpl (IZR 2).
     change (mlp_d p) with d.
-    rewrite (rsum_ext d (fun i => IZR (count_pairs (nth i rs (col_rivals [] [])) (S i)
+    rewrite (rsum_ext d (fun i => IZR (count_pairs (nth i rs (col_rivals [] []))
+                                         (gap_of (S i) (rv_f (nth i rs (col_rivals [] []))))
                                          (skipn (S i) (nth i cols [])) (skipn (S i) diag)))
                         (fun t1 => rsum (d - S t1) (fun k => ind (pair_ok t1 (S t1 + k)%nat))))
       by (intros t1 H1; rewrite Hrow by exact H1; rewrite IZR_zsum;
@@ -476,7 +520,7 @@ Qed.
 Record expcol := { ec_w : list I.type; ec_c : float; ec_a : list float }.
 
 Definition expcol_of (F : float -> float) (col : list I.type) : expcol :=
-  let c := ub (hull_except col (length col)) in
+  let c := ub (hull_all col) in
   {| ec_w := col; ec_c := c; ec_a := map (fun x => F (ub (I.sub prec x (I.singleton c)))) col |}.
 
 Definition dflt_expcol : expcol := {| ec_w := []; ec_c := 0%float; ec_a := [] |}.
@@ -551,7 +595,7 @@ Lemma expcol_spec F p col t :
 Proof.
   intros HF Hl Hc. cbn [ec_a ec_w ec_c expcol_of]. rewrite map_length. split; [exact Hl|].
   intros j Hj. split; [apply Hc; exact Hj|].
-  set (c := ub (hull_except col (length col))).
+  set (c := ub (hull_all col)).
   rewrite (nth_indep _ 0%float (F (ub (I.sub prec I.zero (I.singleton c))))).
   2: { rewrite map_length. exact (eq_ind_r (fun n => (j < n)%nat) Hj Hl). }
   rewrite (map_nth (fun x => F (ub (I.sub prec x (I.singleton c))))).
