@@ -90,14 +90,15 @@ def _tamper_trace(doc):
 @pytest.mark.parametrize("tamper", [_tamper_weight, _tamper_bound, _tamper_trace],
                          ids=["weight", "bound", "trace"])
 @pytest.mark.parametrize("strategy,quantity,checker", [
-    ("brute-force", "loss", "exact"), ("convexity", "loss", "float"),
-    ("symmetry", "accuracy", "exact"), ("convexity", "accuracy", "exact"),
+    ("brute-force", "loss", "exact"), ("brute-force", "loss", "float"),
+    ("convexity", "loss", "float"), ("symmetry", "accuracy", "exact"),
+    ("symmetry", "accuracy", "float"), ("convexity", "accuracy", "exact"),
     ("convexity", "accuracy", "float")])
 def test_coq_rejects_tampered_certificates(tmp_path, monkeypatch, tamper, strategy, quantity,
                                            checker):
-    if checker == "float":  # the binary64 checkers, also below the size where they pay off
-        monkeypatch.setattr(coq_context, "FLOAT_CHECKERS",
-                            dict.fromkeys(coq_context.FLOAT_CHECKERS, 1))
+    # force the exact or the binary64 checker, whatever the size at which each pays off
+    monkeypatch.setattr(coq_context, "FLOAT_CHECKERS",
+                        dict.fromkeys(coq_context.FLOAT_CHECKERS, 1) if checker == "float" else {})
     doc = copy.deepcopy(certificate_of(SMALL, strategy, quantity))
     text = render_text(doc, "coq")[0]
     assert ("loss2f_correct" in text or "accuracy2f_correct" in text) == (checker == "float")

@@ -68,7 +68,8 @@ Definition audit_Checkers :=
 Definition audit_FloatCheckers :=
   (float_table_spec, rsum_triangle_swap, flo_spec, check_convexity_loss2f_correct,
    check_convexity_accuracy2f_correct, check_brute_force_loss2f_correct,
-   check_symmetry_loss2f_correct).
+   check_symmetry_loss2f_correct, check_brute_force_accuracy2f_correct,
+   check_symmetry_accuracy2f_correct).
 
 Print Assumptions audit_Sums.
 Print Assumptions audit_Model.

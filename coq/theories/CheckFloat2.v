@@ -515,13 +515,14 @@ Qed.
     for any reals c1, c2 ([FastExp.lse_le_of_sum]). Per column t the checker takes c_t the
     upper end of the column's hull (so the exponentials are at most about 1) and the
     upper bounds a_j >= exp(W[j,t] - c_t); per pair it is one upward-rounded dot product of
-    two such columns, one [exp_up] and one comparison with 1. *)
+    two such columns, one [exp_big] (c1 + c2 - z_y - K may well exceed 8) and one comparison
+    with 1. *)
 
 Record expcol := { ec_w : list I.type; ec_c : float; ec_a : list float }.
 
 Definition expcol_of (F : float -> float) (col : list I.type) : expcol :=
   let c := ub (hull_all col) in
-  {| ec_w := col; ec_c := c; ec_a := map (fun x => F (ub (I.sub prec x (I.singleton c)))) col |}.
+  {| ec_w := col; ec_c := c; ec_a := map (fun x => exp_big F (I.sub prec x (I.singleton c))) col |}.
 
 Definition dflt_expcol : expcol := {| ec_w := []; ec_c := 0%float; ec_a := [] |}.
 
@@ -581,7 +582,7 @@ Definition pair_okf (F : float -> float) (e1 e2 : expcol) (y : nat) (K : I.type)
   let s := dot_up I.F.zero (ec_a e1) (ec_a e2) in
   let x := I.sub prec (I.add prec (I.singleton (ec_c e1)) (I.singleton (ec_c e2)))
                  (I.add prec (I.add prec (nth y (ec_w e1) I.zero) (nth y (ec_w e2) I.zero)) K) in
-  let m := I.F.mul_UP prec s (F (ub x)) in
+  let m := I.F.mul_UP prec s (exp_big F x) in
   I.F.real m && fle m 1.
 
 (** What [expcol_of] gives for a column enclosing W[:, t]. *)
@@ -596,10 +597,10 @@ Proof.
   intros HF Hl Hc. cbn [ec_a ec_w ec_c expcol_of]. rewrite map_length. split; [exact Hl|].
   intros j Hj. split; [apply Hc; exact Hj|].
   set (c := ub (hull_all col)).
-  rewrite (nth_indep _ 0%float (F (ub (I.sub prec I.zero (I.singleton c))))).
+  rewrite (nth_indep _ 0%float (exp_big F (I.sub prec I.zero (I.singleton c)))).
   2: { rewrite map_length. exact (eq_ind_r (fun n => (j < n)%nat) Hj Hl). }
-  rewrite (map_nth (fun x => F (ub (I.sub prec x (I.singleton c))))).
-  destruct (exp_ub_spec F (I.sub prec (nth j col I.zero) (I.singleton c)) (W p j t - toR c) HF)
+  rewrite (map_nth (fun x => exp_big F (I.sub prec x (I.singleton c)))).
+  destruct (exp_big_spec F (I.sub prec (nth j col I.zero) (I.singleton c)) (W p j t - toR c) HF)
     as [V L].
   { apply encl_sub; [apply Hc; exact Hj|apply encl_singleton]. }
   split; [left; apply exp_pos|]. split; [exact V|exact L].
@@ -634,9 +635,9 @@ Proof.
   assert (Hx : encl x (c1 + c2 - (zy + k))).
   { apply encl_sub; [apply encl_add; apply encl_singleton|].
     apply encl_add; [|exact HK]. apply encl_add; [apply E1|apply E2]; exact Hy. }
-  destruct (exp_ub_spec F x _ HF Hx) as [Ve Le].
+  destruct (exp_big_spec F x _ HF Hx) as [Ve Le].
   destruct Hs as (S0 & Vs & Ls).
-  destruct (mul_up_spec _ _ s (F (ub x)) S0 (Rlt_le _ _ (exp_pos _)) Vs Ve Ls Le) as [_ Lm].
+  destruct (mul_up_spec _ _ s (exp_big F x) S0 (Rlt_le _ _ (exp_pos _)) Vs Ve Ls Le) as [_ Lm].
   rewrite andb_true_iff. intros [Rm Hm].
   rewrite (real_toX _ Rm) in Lm. simpl in Lm.
   pose proof (fle_spec _ 1%float Rm eq_refl Hm) as Hm1.
@@ -752,4 +753,201 @@ Proof.
   rewrite N1, N2 in Hall.
   exact (pair_okf_spec F (model_of (cd_weights c)) _ _ t1 t2 _ _ HF Hd H1' H2 L1 L2 C1 C2
                        (kbound_spec _ _ Hp) Hall).
+Qed.
+
+(** ** Verdicts per input: the brute-force and symmetry accuracy checkers (two tokens)
+
+    Input (t1, t2) with label y = max t1 t2 is correct when, for every j <> y,
+    W[j,t1] + W[j,t2] < W[y,t1] + W[y,t2]. The checker compares the upward-rounded sum of the
+    two columns' upper ends with the lower end of the label's interval sum: one addition and
+    one comparison per entry. The prover marks an input correct only when its margin clears
+    2^-32, far above the table's rounding error, so the float test settles every marked input. *)
+
+(** The lower end of an interval (-inf for NaN, which fails [I.F.real]). *)
+Definition lb (x : I.type) : float :=
+  match x with Float.Ibnd l _ => l | Float.Inan => PrimFloat.neg_infinity end.
+
+Lemma lb_spec x v : encl x v -> I.F.real (lb x) = true -> toR (lb x) <= v.
+Proof.
+  destruct x as [|l u]; [intros _ H; discriminate H|]. intros Hx Rl.
+  exact (encl_lower l u v Rl Hx).
+Qed.
+
+Lemma ub_valid x v : encl x v -> I.F.valid_ub (ub x) = true.
+Proof.
+  destruct x as [|l u]; [reflexivity|]. unfold encl. simpl.
+  destruct (I.F.valid_lb l && I.F.valid_ub u) eqn:V; simpl; [|lra].
+  intros _. apply andb_prop in V. tauto.
+Qed.
+
+Definition flt (a b : float) : bool := match I.F.cmp a b with Xlt => true | _ => false end.
+
+Lemma flt_spec a b : I.F.real a = true -> I.F.real b = true -> flt a b = true -> toR a < toR b.
+Proof.
+  intros Ra Rb. unfold flt. rewrite I.F.cmp_correct.
+  rewrite I.F.classify_correct in Ra, Rb.
+  destruct (I.F.classify a) eqn:Ca; try discriminate. destruct (I.F.classify b) eqn:Cb; try discriminate.
+  rewrite (real_toX a) by (rewrite I.F.classify_correct, Ca; reflexivity).
+  rewrite (real_toX b) by (rewrite I.F.classify_correct, Cb; reflexivity). simpl.
+  destruct (Raux.Rcompare_spec (toR a) (toR b)); intros Hcmp; try discriminate; lra.
+Qed.
+
+(** Every j other than [skip] (countdown): a_j + b_j, rounded up, is below lo. *)
+Fixpoint below_all (lo : float) (a b : list float) (skip : option nat) : bool :=
+  match a, b with
+  | x :: a', y :: b' =>
+      match skip with
+      | Some O => below_all lo a' b' None
+      | Some (S g) => let s := I.F.add_UP prec x y in
+                      I.F.real s && flt s lo && below_all lo a' b' (Some g)
+      | None => let s := I.F.add_UP prec x y in
+                I.F.real s && flt s lo && below_all lo a' b' None
+      end
+  | _, _ => true
+  end.
+
+Lemma below_all_spec lo a : forall b skip (u v : nat -> R),
+  I.F.real lo = true -> length a = length b ->
+  (forall k, (k < length a)%nat ->
+     I.F.valid_ub (nth k a 0%float) = true /\ le_upper (Xreal (u k)) (I.F.toX (nth k a 0%float))) ->
+  (forall k, (k < length a)%nat ->
+     I.F.valid_ub (nth k b 0%float) = true /\ le_upper (Xreal (v k)) (I.F.toX (nth k b 0%float))) ->
+  below_all lo a b skip = true ->
+  forall k, (k < length a)%nat -> skip <> Some k -> u k + v k < toR lo.
+Proof.
+  induction a as [|x a IH]; intros [|y b] skip u v Rlo Hl Ha Hb Hall k Hk Hs;
+    simpl in Hl, Hk; try lia.
+  assert (Hhead : I.F.real (I.F.add_UP prec x y) && flt (I.F.add_UP prec x y) lo = true ->
+                  u 0%nat + v 0%nat < toR lo).
+  { rewrite andb_true_iff. intros [Rs Hf].
+    destruct (Ha 0%nat ltac:(simpl; lia)) as [Vx Lx]. destruct (Hb 0%nat ltac:(simpl; lia)) as [Vy Ly].
+    simpl in Vx, Lx, Vy, Ly.
+    destruct (I.F.add_UP_correct prec x y Vx Vy) as [_ Ls].
+    pose proof (le_upper_chain _ _ _ (le_upper_add _ _ _ _ Lx Ly) Ls) as L.
+    rewrite (real_toX _ Rs) in L. simpl in L. pose proof (flt_spec _ _ Rs Rlo Hf). lra. }
+  assert (Htail : forall skip', below_all lo a b skip' = true -> forall k', (k' < length a)%nat ->
+                    skip' <> Some k' -> u (S k') + v (S k') < toR lo).
+  { intros skip' H k' Hk' Hs'. apply (IH b skip' (fun i => u (S i)) (fun i => v (S i)) Rlo);
+      auto; [intros i Hi; apply (Ha (S i)); simpl; lia|intros i Hi; apply (Hb (S i)); simpl; lia]. }
+  cbn [below_all] in Hall. destruct skip as [[|g]|].
+  - destruct k as [|k]; [exfalso; apply Hs; reflexivity|].
+    apply (Htail None Hall k); [lia|discriminate].
+  - rewrite !andb_true_iff in Hall. destruct Hall as [[Rs Hf] Hall].
+    destruct k as [|k]; [apply Hhead; rewrite Rs, Hf; reflexivity|].
+    apply (Htail (Some g) Hall k); [lia|]. intros E; apply Hs; injection E as ->; reflexivity.
+  - rewrite !andb_true_iff in Hall. destruct Hall as [[Rs Hf] Hall].
+    destruct k as [|k]; [apply Hhead; rewrite Rs, Hf; reflexivity|].
+    apply (Htail None Hall k); [lia|discriminate].
+Qed.
+
+(** Input (t1, t2) with label y is correct, from columns c1, c2 and their upper ends u1, u2. *)
+Definition correct2_f (c1 c2 : list I.type) (u1 u2 : list float) (y : nat) : bool :=
+  let lo := lb (I.add prec (nth y c1 I.zero) (nth y c2 I.zero)) in
+  I.F.real lo && below_all lo u1 u2 (Some y).
+
+Lemma correct2_f_spec w cols t1 t2 :
+  float_table w = Some cols -> (t1 < w_d w)%nat -> (t2 < w_d w)%nat ->
+  correct2_f (nth t1 cols []) (nth t2 cols []) (nth t1 (map (map ub) cols) [])
+             (nth t2 (map (map ub) cols) []) (Nat.max t1 t2) = true ->
+  correct2b (model_of w) t1 t2 = true.
+Proof.
+  intros Ht H1 H2. destruct (float_table_spec w cols Ht) as (Lc & Lr & V).
+  rewrite !(nth_map_lt _ cols _ []) by lia.
+  set (y := Nat.max t1 t2). assert (Hy : (y < w_d w)%nat) by (apply Nat.max_lub_lt; auto).
+  unfold correct2_f. rewrite andb_true_iff. intros [Rlo Hall].
+  apply correct2b_spec. unfold correct2, correct. fold y. intros j Hj Hne.
+  rewrite !logits2_eq_W.
+  assert (Hlo : toR (lb (I.add prec (nth y (nth t1 cols []) I.zero) (nth y (nth t2 cols []) I.zero)))
+                <= W (model_of w) y t1 + W (model_of w) y t2).
+  { apply lb_spec; [|exact Rlo]. apply encl_add; apply V; auto. }
+  assert (Hcol : forall t, (t < w_d w)%nat -> forall k, (k < length (map ub (nth t cols [])))%nat ->
+            I.F.valid_ub (nth k (map ub (nth t cols [])) 0%float) = true /\
+            le_upper (Xreal (W (model_of w) k t)) (I.F.toX (nth k (map ub (nth t cols [])) 0%float))).
+  { intros t Ht' k Hk. rewrite map_length, Lr in Hk by exact Ht'.
+    rewrite (nth_map_lt _ _ k I.zero) by (rewrite Lr; auto).
+    pose proof (V k t Hk Ht') as E. unfold mget in E.
+    split; [exact (ub_valid _ _ E)|exact (ub_spec _ _ E)]. }
+  assert (Hlen1 : length (map ub (nth t1 cols [])) = w_d w) by (rewrite map_length; apply Lr; auto).
+  assert (Hlen2 : length (map ub (nth t2 cols [])) = w_d w) by (rewrite map_length; apply Lr; auto).
+  assert (Hb2 : forall k, (k < length (map ub (nth t1 cols [])))%nat ->
+            I.F.valid_ub (nth k (map ub (nth t2 cols [])) 0%float) = true /\
+            le_upper (Xreal (W (model_of w) k t2)) (I.F.toX (nth k (map ub (nth t2 cols [])) 0%float))).
+  { intros k Hk. apply (Hcol t2 H2). rewrite Hlen2. rewrite Hlen1 in Hk. exact Hk. }
+  assert (Hs : Some y <> Some j) by (intros E; injection E; lia).
+  pose proof (below_all_spec _ _ _ _ (fun k => W (model_of w) k t1) (fun k => W (model_of w) k t2)
+                Rlo (eq_trans Hlen1 (eq_sym Hlen2)) (Hcol t1 H1) Hb2 Hall j
+                (eq_ind_r (fun n => (j < n)%nat) Hj Hlen1) Hs) as Hj'.
+  simpl in Hj'. lra.
+Qed.
+
+Definition check_brute_force_accuracy2f (c : cdata (list (list bool))) : bool :=
+  let w := cd_weights c in
+  let d := w_d w in
+  let tr := cd_trace c in
+  match float_table w with
+  | Some cols =>
+      let ups := map (map ub) cols in
+      all_below d (fun t1 =>
+        let c1 := nth t1 cols [] in
+        let u1 := nth t1 ups [] in
+        let row := nth t1 tr [] in
+        all_below d (fun t2 =>
+          if nth t2 row false then correct2_f c1 (nth t2 cols []) u1 (nth t2 ups []) (Nat.max t1 t2)
+          else true)) &&
+      acc_claim_ok (zsum d (fun t1 => zsum d (fun t2 => zind (bget tr t1 t2)))) d (cd_p c) (cd_q c)
+  | None => false
+  end.
+
+Theorem check_brute_force_accuracy2f_correct c :
+  check_brute_force_accuracy2f c = true ->
+  accuracy2 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
+Proof.
+  unfold check_brute_force_accuracy2f.
+  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
+  rewrite andb_true_iff, all_below_spec. intros [Hall Hclaim].
+  apply Rle_ge. unfold accuracy2. apply (acc_claim_ok_spec _ _ _ _ _ Hclaim).
+  unfold num_correct2. rewrite IZR_zsum. apply rsum_le. intros t1 H1.
+  rewrite IZR_zsum. apply rsum_le. intros t2 H2.
+  specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
+  unfold bget, mget. destruct (nth t2 (nth t1 (cd_trace c) []) false) eqn:Hb; simpl.
+  - rewrite (correct2_f_spec _ cols t1 t2 Ht H1 H2 Hall). simpl. lra.
+  - apply ind_nonneg.
+Qed.
+
+Definition check_symmetry_accuracy2f (c : cdata (list (list bool))) : bool :=
+  let w := cd_weights c in
+  let d := w_d w in
+  let tr := cd_trace c in
+  match float_table w with
+  | Some cols =>
+      let ups := map (map ub) cols in
+      all_below d (fun t2 =>
+        let c2 := nth t2 cols [] in
+        let u2 := nth t2 ups [] in
+        let row := nth t2 tr [] in
+        all_below (S t2) (fun t1 =>
+          if nth t1 row false then correct2_f (nth t1 cols []) c2 (nth t1 ups []) u2 (Nat.max t1 t2)
+          else true)) &&
+      acc_claim_ok (zsum d (fun t2 => zsum (S t2) (fun t1 =>
+                      if bget tr t2 t1 then mult2z t1 t2 else 0%Z))) d (cd_p c) (cd_q c)
+  | None => false
+  end.
+
+Theorem check_symmetry_accuracy2f_correct c :
+  check_symmetry_accuracy2f c = true ->
+  accuracy2 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
+Proof.
+  unfold check_symmetry_accuracy2f.
+  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
+  rewrite andb_true_iff, all_below_spec. intros [Hall Hclaim].
+  apply Rle_ge. unfold accuracy2. apply (acc_claim_ok_spec _ _ _ _ _ Hclaim).
+  unfold num_correct2.
+  rewrite (rsum_square_sym_mult _ (fun a b => ind (correct2b (model_of (cd_weights c)) a b)))
+    by (intros; rewrite correct2b_comm; reflexivity).
+  rewrite IZR_zsum. apply rsum_le. intros t2 H2.
+  rewrite IZR_zsum. apply rsum_le. intros t1 H1.
+  specialize (Hall t2 H2). rewrite all_below_spec in Hall. specialize (Hall t1 H1).
+  rewrite mult2_IZR. unfold bget, mget in *. destruct (nth t1 (nth t2 (cd_trace c) []) false) eqn:Hb.
+  - rewrite (correct2_f_spec _ cols t1 t2 Ht ltac:(simpl in H1, H2; lia) H2 Hall). unfold ind. lra.
+  - apply Rmult_le_pos; [unfold mult2z; destruct (Nat.eqb t1 t2); simpl; lra|apply ind_nonneg].
 Qed.

@@ -487,6 +487,31 @@ Proof.
     unfold toR, I.F.toR in L. rewrite Eu in L. exact L.
 Qed.
 
+(** exp v from above for any v an interval x encloses, with [exp_up]'s accuracy over a wider
+    range: [exp_up] directly for -40 < v <= 8 (its reduced range), otherwise exp(v/64)^64 by
+    six upward squarings (-2560 < v <= 512; relative error 64 times larger, about 1e-11).
+    Pair sums of products of exponentials need the small values too, not just exp(-40). *)
+Definition exp_big (F : float -> float) (x : I.type) : float :=
+  let u := ub x in
+  if fle u 8 && negb (fle u (-40)) then F u
+  else sq_up_iter 6 (F (ub (I.mul prec x (I.singleton 0x1p-6%float)))).
+
+Lemma exp_big_spec F x v :
+  exp_up_fn = Some F -> encl x v ->
+  I.F.valid_ub (exp_big F x) = true /\ le_upper (Xreal (exp v)) (I.F.toX (exp_big F x)).
+Proof.
+  intros HF Hx. unfold exp_big.
+  destruct (fle (ub x) 8 && negb (fle (ub x) (-40))); [exact (exp_ub_spec F x v HF Hx)|].
+  assert (H64 : I.F.toR 0x1p-6%float = / 64) by (float_toR; lra).
+  assert (Hm : encl (I.mul prec x (I.singleton 0x1p-6%float)) (v * / 64))
+    by (rewrite <- H64; apply encl_mul; [exact Hx|apply encl_singleton]).
+  destruct (exp_ub_spec F _ _ HF Hm) as [V L].
+  destruct (sq_up_iter_spec 6 _ _ (Rlt_le _ _ (exp_pos _)) V L) as [V' L'].
+  split; [exact V'|]. rewrite exp_pow_INR in L'.
+  replace (INR (2 ^ 6) * (v * / 64)) with v in L' by (rewrite pow_INR; simpl; field).
+  exact L'.
+Qed.
+
 (** Sum of upward-rounded terms, left to right. *)
 Definition sum_up {A : Type} (G : A -> float) (l : list A) : float :=
   fold_left (fun acc a => I.F.add_UP prec acc (G a)) l I.F.zero.

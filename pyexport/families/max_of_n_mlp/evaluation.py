@@ -97,13 +97,15 @@ def diagonal_lse(W: Interval, scale_log2: int) -> Interval:
     return iv.log(sums) + Interval.point(shift)
 
 
-def certify_correct(model: Model, W: Interval, cases: np.ndarray) -> np.ndarray:
-    """Boolean per input: True iff z_y > z_j for all j != y, decided exactly.
+def certify_correct(model: Model, W: Interval, cases: np.ndarray,
+                    clearance: float = 0.0) -> np.ndarray:
+    """Boolean per input: True iff z_y - z_j > clearance for all j != y, decided exactly.
 
     The interval enclosure decides almost every input; the few it cannot (near-ties) are decided
     by exact integer arithmetic on the dyadic weights (`ExactLogits`). For speed the sums of
     endpoints are rounded to nearest and only their maxima are moved outward: `up` of a rounded
-    sum bounds the exact sum, and `up` commutes with `max` (both are monotone).
+    sum bounds the exact sum, and `up` commutes with `max` (both are monotone). The provers
+    pass clearance 2^-KERNEL_SLACK_BITS: a binary64 kernel confirms every input so marked.
     """
     d, n = W.shape[0], cases.shape[1]
     verdict = np.zeros(len(cases), dtype=bool)
@@ -117,7 +119,8 @@ def certify_correct(model: Model, W: Interval, cases: np.ndarray) -> np.ndarray:
             label = label + W[labels, part[:, k]]
         rivals_hi = _endpoint_sums(W.hi, part, iv.up)
         rivals_hi[labels, cols] = -np.inf
-        sure = label.lo > iv.up(rivals_hi.max(axis=0))  # z_y > z_j for every j != y
+        # z_y - z_j > clearance for every j != y
+        sure = label.lo > iv.up(iv.up(rivals_hi.max(axis=0)) + clearance)
         unsure = np.flatnonzero(~sure)
         rivals_lo = _endpoint_sums(W.lo, part[unsure], iv.down)
         rivals_lo[labels[unsure], np.arange(len(unsure))] = -np.inf
@@ -130,7 +133,7 @@ def certify_correct(model: Model, W: Interval, cases: np.ndarray) -> np.ndarray:
         for i in undecided:
             z = table.logits(cases[i])
             y = int(cases[i].max())
-            verdict[i] = all(z[y] > z[j] for j in range(d) if j != y)
+            verdict[i] = all(z[y] - z[j] > Fraction(clearance) for j in range(d) if j != y)
     return verdict
 
 
