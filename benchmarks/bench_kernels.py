@@ -1,19 +1,29 @@
-"""Benchmark: Coq kernel checks and checked term size across vocabulary sizes.
+"""Benchmark: Coq kernel checks, checked term size, time and memory across vocabulary sizes.
 
-For max-of-2 models with d_vocab in {16, 32, 64, 128} (trained with the default's recipe:
-full data, d_model 32) every strategy's certificate is kernel-checked by Coq; the script
+Term size: for max-of-2 models with d_vocab in {16, 32, 64, 128} (trained with the default's
+recipe: full data, d_model 32) every strategy's certificate is kernel-checked by Coq; the script
 records check time, term size (DAG and tree) and the time Coq spends reading only the
 certificate's data, fits the growth exponent of term size in d, and times the convexity
 certificates of a d_vocab 256 model. Writes bench-results/kernels.{md,json,png}.
 
-    make bench-kernels          (about 10 minutes on 2 cores)
+Scaling (--scaling): every strategy and quantity of the shipped max2-d64, max2-d2048 and
+max3-d256 and of models trained with their recipes at the sizes between (n_ctx 2: d_vocab 64,
+256, 512, 1024, 2048; n_ctx 3: 64, 128, 256), each certificate verified by `pyexport verify
+--prover coq` in its own process under /usr/bin/time: Coq's wall time, the peak resident memory
+of the largest process (coqc), a 30-minute limit per check; fitted exponents of Coq time in d.
+Writes bench-results/kernels-scaling.{md,json}.
+
+    make bench-kernels                              (term size; about 10 minutes on 2 cores)
+    python benchmarks/bench_kernels.py --scaling    (hours: the d_vocab 2048 checks are long)
 """
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import json
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -21,7 +31,9 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from pyexport import certificate as cert
 from pyexport.certificate import build
+from pyexport.families import load_model
 from pyexport.families.max_of_n_mlp.model import CONFIGS
 from pyexport.families.max_of_n_mlp.train import train
 from pyexport.proof import run
@@ -99,7 +111,77 @@ def plot(rows: list[dict], path: Path) -> None:
     plt.close(fig)
 
 
+def scaling_model(n: int, d: int):
+    """The shipped model of that shape, or one trained with the recipe of the shipped model
+    of the same n_ctx (max2-d2048, max3-d256) at another d_vocab."""
+    shipped = {(2, 64): "max2-d64", (2, 2048): "max2-d2048", (3, 256): "max3-d256"}
+    if (n, d) in shipped:
+        return load_model(shipped[(n, d)])
+    base = CONFIGS["max2-d2048" if n == 2 else "max3-d256"]
+    config = dataclasses.replace(base, name=f"max{n}-d{d}", d_vocab=d)
+    return train(config, progress=False)[0]
+
+
+SCALING = [(2, d) for d in (64, 256, 512, 1024, 2048)] + [(3, d) for d in (64, 128, 256)]
+LIMIT = 1800  # seconds per kernel check
+
+
+def verify_process(path: Path) -> dict:
+    """`pyexport verify --prover coq` on one file in its own process: Coq's verdict and wall
+    time, and the peak resident memory of the largest process of the tree (GNU time's %M)."""
+    argv = ["/usr/bin/time", "-f", "@@maxrss %M", sys.executable, "-m", "pyexport.cli",
+            "verify", str(path), "--prover", "coq", "--json", "--timeout", str(LIMIT)]
+    proc = subprocess.run(argv, capture_output=True, text=True)
+    report = json.loads(proc.stdout[proc.stdout.index("{"):])
+    (coq,) = [k for k in report["kernels"] if k["prover"] == "coq"]
+    rss = [line for line in proc.stderr.splitlines() if line.startswith("@@maxrss ")]
+    return {"verdict": coq["verdict"], "coq_seconds": coq["seconds"],
+            "max_rss_gb": round(int(rss[-1].split()[1]) / 2**20, 2) if rss else None}
+
+
+def scaling(out: Path) -> None:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, d in tqdm(SCALING, desc="sizes"):
+            model = scaling_model(n, d)
+            for quantity in ("loss", "accuracy"):
+                for strategy in STRATEGIES:
+                    start = time.perf_counter()
+                    doc = build(model, run(strategy, quantity, model))
+                    prove = time.perf_counter() - start
+                    path = cert.write(doc, Path(tmp) / f"{n}-{d}-{strategy}-{quantity}.json")
+                    row = {"n_ctx": n, "d": d, "strategy": strategy, "quantity": quantity,
+                           "prove_seconds": round(prove, 2), **verify_process(path)}
+                    rows.append(row)
+                    print(json.dumps(row), flush=True)
+    fits = {}
+    for n in (2, 3):
+        for strategy in STRATEGIES:
+            for quantity in ("loss", "accuracy"):
+                sel = [r for r in rows if (r["n_ctx"], r["strategy"], r["quantity"])
+                       == (n, strategy, quantity) and r["verdict"] == "accepted"]
+                if len({r["d"] for r in sel}) >= 2:
+                    fits[f"{n}/{strategy}/{quantity}"] = round(float(np.polyfit(
+                        np.log([r["d"] for r in sel]), np.log([r["coq_seconds"] for r in sel]),
+                        1)[0]), 2)
+    out.mkdir(exist_ok=True)
+    (out / "kernels-scaling.json").write_text(json.dumps({"rows": rows, "exponents": fits},
+                                                         indent=1))
+    lines = ["| n_ctx | d | quantity | strategy | Coq | Coq (s) | peak memory (GB) | prove (s) |",
+             "|---:|---:|---|---|---|---:|---:|---:|"]
+    lines += [f"| {r['n_ctx']} | {r['d']} | {r['quantity']} | {r['strategy']} | {r['verdict']} "
+              f"| {r['coq_seconds']} | {r['max_rss_gb']} | {r['prove_seconds']} |" for r in rows]
+    lines += ["", "Fitted exponents of Coq time in d (accepted checks):", ""]
+    lines += [f"- {key}: {k}" for key, k in fits.items()]
+    (out / "kernels-scaling.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scaling", action="store_true",
+                        help="also the time and memory of every check up to d_vocab 2048")
+    args = parser.parse_args()
     ok, out = build_coq_library()
     if not ok:
         raise SystemExit(out)
@@ -130,6 +212,8 @@ def main() -> None:
     (OUT / "kernels.md").write_text("\n".join(lines) + "\n")
     plot(rows, OUT / "kernels.png")
     print("\n".join(lines))
+    if args.scaling:
+        scaling(OUT)
 
 
 if __name__ == "__main__":
