@@ -322,12 +322,19 @@ Proof.
       by (intros Ha; apply I.join_correct; left; exact Ha).
     assert (Hx : encl x v -> encl (I.join acc x) v)
       by (intros Hv; apply I.join_correct; right; exact Hv).
+    (* the tail's positions are one less; the head joins the hull unless it is skipped *)
     destruct skip as [[|g]|]; cbn [hull_from]; apply IH;
-      (destruct H as [H|([|k] & Hk & Hs & Hv)];
-       [try (left; auto; fail)
-       |try (exfalso; apply Hs; reflexivity); left; auto
-       |right; exists k; simpl in Hk; split; [lia|]; split; [|exact Hv];
-        intros E; apply Hs; try discriminate; injection E as <-; reflexivity]).
+      destruct H as [H|([|k] & Hk & Hs & Hv)]; try simpl in Hk.
+    + left. exact H.
+    + contradiction Hs. reflexivity.
+    + right. exists k. split; [lia|]. split; [discriminate|exact Hv].
+    + left. apply Hj. exact H.
+    + left. apply Hx. exact Hv.
+    + right. exists k. split; [lia|]. split; [|exact Hv].
+      intros E. apply Hs. injection E as ->. reflexivity.
+    + left. apply Hj. exact H.
+    + left. apply Hx. exact Hv.
+    + right. exists k. split; [lia|]. split; [discriminate|exact Hv].
 Qed.
 
 (** Encloses every entry of col other than the one at [skip]. *)
