@@ -49,12 +49,13 @@ class ExactModel:
         self.scale = scale
         self.W = np.array([int(x) for x in product.entries()], dtype=object).reshape(self.d, -1)
         self._float_w = None
+        self._unit = flint.arb(2) ** scale  # exact: a power of two
 
     def value(self, integer: int) -> Fraction:
         return Fraction(integer) * Fraction(2) ** self.scale
 
     def arb(self, integer) -> flint.arb:
-        return flint.arb(int(integer)) * flint.arb(2) ** self.scale
+        return flint.arb(int(integer)) * self._unit
 
     def logits(self, tokens) -> np.ndarray:
         """Exact integer logits (times 2^scale) of one input."""
