@@ -118,6 +118,39 @@ Proof.
   - apply Rmult_le_compat_l; [apply scale_nonneg|exact HX].
 Qed.
 
+(** ** Counting verdict tables
+
+    A verdict table counts (with multiplicities, for sorted inputs) at most the correct
+    inputs when every input it marks is correct; shared by the exact and binary64 checkers. *)
+
+Lemma verdict_count_le (p : mlp) (tr : list (list bool)) :
+  (forall t1 t2, (t1 < mlp_d p)%nat -> (t2 < mlp_d p)%nat -> bget tr t1 t2 = true ->
+     correct2b p t1 t2 = true) ->
+  IZR (zsum (mlp_d p) (fun t1 => zsum (mlp_d p) (fun t2 => zind (bget tr t1 t2))))
+  <= num_correct2 p.
+Proof.
+  intros Hok. unfold num_correct2. rewrite IZR_zsum. apply rsum_le. intros t1 H1.
+  rewrite IZR_zsum. apply rsum_le. intros t2 H2.
+  rewrite <- ind_zind. apply ind_le_of_imp. apply Hok; assumption.
+Qed.
+
+Lemma sorted_verdict_count_le (p : mlp) (tr : list (list bool)) :
+  (forall t2 t1, (t2 < mlp_d p)%nat -> (t1 < S t2)%nat -> bget tr t2 t1 = true ->
+     correct2b p t1 t2 = true) ->
+  IZR (zsum (mlp_d p) (fun t2 => zsum (S t2) (fun t1 =>
+         if bget tr t2 t1 then mult2z t1 t2 else 0%Z)))
+  <= num_correct2 p.
+Proof.
+  intros Hok. unfold num_correct2.
+  rewrite (rsum_square_sym_mult _ (fun a b => ind (correct2b p a b)))
+    by (intros; rewrite correct2b_comm; reflexivity).
+  rewrite IZR_zsum. apply rsum_le. intros t2 H2.
+  rewrite IZR_zsum. apply rsum_le. intros t1 H1.
+  rewrite mult2_IZR. destruct (bget tr t2 t1) eqn:Hb.
+  - rewrite (Hok t2 t1 H2 H1 Hb). unfold ind. lra.
+  - apply Rmult_le_pos; [unfold mult2z; destruct (Nat.eqb t1 t2); simpl; lra|apply ind_nonneg].
+Qed.
+
 (** ** Brute force *)
 
 Definition check_brute_force_accuracy2 (c : cdata (list (list bool))) : bool :=
@@ -142,11 +175,9 @@ Proof.
   destruct (exact_table (cd_weights c)) as [[es cols]|] eqn:Hx; [|discriminate].
   rewrite andb_true_iff, all_below_spec. intros [Hall Hclaim].
   apply Rle_ge. unfold accuracy2. apply (acc_claim_ok_spec _ _ _ _ _ Hclaim).
-  unfold num_correct2. rewrite IZR_zsum. apply rsum_le. intros t1 H1.
-  rewrite IZR_zsum. apply rsum_le. intros t2 H2.
+  apply (verdict_count_le (model_of (cd_weights c))). intros t1 t2 H1 H2 Hb.
   specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
-  rewrite <- ind_zind. apply ind_le_of_imp. intros Hb. rewrite Hb in Hall. simpl in Hall.
-  apply (correct2_z_spec _ es cols); auto.
+  rewrite Hb in Hall. simpl in Hall. apply (correct2_z_spec _ es cols); auto.
 Qed.
 
 (** ** Symmetry *)
@@ -174,17 +205,10 @@ Proof.
   destruct (exact_table (cd_weights c)) as [[es cols]|] eqn:Hx; [|discriminate].
   rewrite andb_true_iff, all_below_spec. intros [Hall Hclaim].
   apply Rle_ge. unfold accuracy2. apply (acc_claim_ok_spec _ _ _ _ _ Hclaim).
-  unfold num_correct2.
-  rewrite (rsum_square_sym_mult _ (fun a b => ind (correct2b (model_of (cd_weights c)) a b)))
-    by (intros; rewrite correct2b_comm; reflexivity).
-  rewrite IZR_zsum. apply rsum_le. intros t2 H2.
-  rewrite IZR_zsum. apply rsum_le. intros t1 H1.
+  apply (sorted_verdict_count_le (model_of (cd_weights c))). intros t2 t1 H2 H1 Hb.
   specialize (Hall t2 H2). rewrite all_below_spec in Hall. specialize (Hall t1 H1).
-  rewrite mult2_IZR. destruct (bget (cd_trace c) t2 t1) eqn:Hb; simpl in Hall.
-  - assert (Hc : correct2b (model_of (cd_weights c)) t1 t2 = true)
-      by (apply (correct2_z_spec _ es cols); simpl in H1, H2; auto; lia).
-    rewrite Hc. unfold ind. lra.
-  - apply Rmult_le_pos; [unfold mult2z; destruct (Nat.eqb t1 t2); simpl; lra|apply ind_nonneg].
+  rewrite Hb in Hall. simpl in Hall.
+  apply (correct2_z_spec _ es cols); simpl in H1, H2; auto; lia.
 Qed.
 
 (** ** Convexity *)

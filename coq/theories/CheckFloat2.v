@@ -708,8 +708,7 @@ Proof.
   rewrite !andb_true_iff, Nat.ltb_lt, !all_below_spec.
   intros (((Hd & Hp) & Hall) & Hclaim).
   unfold expected_loss2. apply (loss_claim_ok_spec _ _ _ _ _ _ Hclaim).
-  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t1 H1.
-  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t2 H2.
+  apply (case_table_le (model_of (cd_weights c))). intros t1 t2 H1 H2.
   specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
   destruct (expcols_spec F _ cols t1 HF Ht H1) as (N1 & L1 & C1).
   destruct (expcols_spec F _ cols t2 HF Ht H2) as (N2 & L2 & C2).
@@ -747,14 +746,11 @@ Proof.
   destruct exp_up_fn as [F|] eqn:HF; [|discriminate].
   rewrite !andb_true_iff, Nat.ltb_lt, !all_below_spec.
   intros (((Hd & Hp) & Hall) & Hclaim).
-  unfold expected_loss2. rewrite rsum_f2_sym_mult.
-  apply (loss_claim_ok_spec _ _ _ _ _ _ Hclaim).
-  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t2 H2.
-  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t1 H1.
+  unfold expected_loss2. apply (loss_claim_ok_spec _ _ _ _ _ _ Hclaim).
+  apply (sorted_case_table_le (model_of (cd_weights c))). intros t2 t1 H2 H1.
   specialize (Hall t2 H2). rewrite all_below_spec in Hall. specialize (Hall t1 H1).
-  rewrite mult_IZR, mult2_IZR, Rmult_assoc.
-  apply Rmult_le_compat_l; [unfold mult2z; destruct (Nat.eqb t1 t2); lra|].
-  assert (H1' : (t1 < w_d (cd_weights c))%nat) by (simpl in H1; lia).
+  change (mlp_d (model_of (cd_weights c))) with (w_d (cd_weights c)) in H2.
+  assert (H1' : (t1 < w_d (cd_weights c))%nat) by lia.
   destruct (expcols_spec F _ cols t1 HF Ht H1') as (N1 & L1 & C1).
   destruct (expcols_spec F _ cols t2 HF Ht H2) as (N2 & L2 & C2).
   rewrite N1, N2 in Hall.
@@ -785,18 +781,6 @@ Proof.
   destruct x as [|l u]; [reflexivity|]. unfold encl. simpl.
   destruct (I.F.valid_lb l && I.F.valid_ub u) eqn:V; simpl; [|lra].
   intros _. apply andb_prop in V. tauto.
-Qed.
-
-Definition flt (a b : float) : bool := match I.F.cmp a b with Xlt => true | _ => false end.
-
-Lemma flt_spec a b : I.F.real a = true -> I.F.real b = true -> flt a b = true -> toR a < toR b.
-Proof.
-  intros Ra Rb. unfold flt. rewrite I.F.cmp_correct.
-  rewrite I.F.classify_correct in Ra, Rb.
-  destruct (I.F.classify a) eqn:Ca; try discriminate. destruct (I.F.classify b) eqn:Cb; try discriminate.
-  rewrite (real_toX a) by (rewrite I.F.classify_correct, Ca; reflexivity).
-  rewrite (real_toX b) by (rewrite I.F.classify_correct, Cb; reflexivity). simpl.
-  destruct (Raux.Rcompare_spec (toR a) (toR b)); intros Hcmp; try discriminate; lra.
 Qed.
 
 (** Every j other than [skip] (countdown): a_j + b_j, rounded up, is below lo. *)
@@ -913,12 +897,9 @@ Proof.
   destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
   rewrite andb_true_iff, all_below_spec. intros [Hall Hclaim].
   apply Rle_ge. unfold accuracy2. apply (acc_claim_ok_spec _ _ _ _ _ Hclaim).
-  unfold num_correct2. rewrite IZR_zsum. apply rsum_le. intros t1 H1.
-  rewrite IZR_zsum. apply rsum_le. intros t2 H2.
+  apply (verdict_count_le (model_of (cd_weights c))). intros t1 t2 H1 H2 Hb.
   specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
-  unfold bget, mget. destruct (nth t2 (nth t1 (cd_trace c) []) false) eqn:Hb; simpl.
-  - rewrite (correct2_f_spec _ cols t1 t2 Ht H1 H2 Hall). simpl. lra.
-  - apply ind_nonneg.
+  unfold bget, mget in Hb. rewrite Hb in Hall. exact (correct2_f_spec _ cols t1 t2 Ht H1 H2 Hall).
 Qed.
 
 Definition check_symmetry_accuracy2f (c : cdata (list (list bool))) : bool :=
@@ -948,13 +929,8 @@ Proof.
   destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
   rewrite andb_true_iff, all_below_spec. intros [Hall Hclaim].
   apply Rle_ge. unfold accuracy2. apply (acc_claim_ok_spec _ _ _ _ _ Hclaim).
-  unfold num_correct2.
-  rewrite (rsum_square_sym_mult _ (fun a b => ind (correct2b (model_of (cd_weights c)) a b)))
-    by (intros; rewrite correct2b_comm; reflexivity).
-  rewrite IZR_zsum. apply rsum_le. intros t2 H2.
-  rewrite IZR_zsum. apply rsum_le. intros t1 H1.
+  apply (sorted_verdict_count_le (model_of (cd_weights c))). intros t2 t1 H2 H1 Hb.
   specialize (Hall t2 H2). rewrite all_below_spec in Hall. specialize (Hall t1 H1).
-  rewrite mult2_IZR. unfold bget, mget in *. destruct (nth t1 (nth t2 (cd_trace c) []) false) eqn:Hb.
-  - rewrite (correct2_f_spec _ cols t1 t2 Ht ltac:(simpl in H1, H2; lia) H2 Hall). unfold ind. lra.
-  - apply Rmult_le_pos; [unfold mult2z; destruct (Nat.eqb t1 t2); simpl; lra|apply ind_nonneg].
+  unfold bget, mget in Hb. rewrite Hb in Hall.
+  exact (correct2_f_spec _ cols t1 t2 Ht ltac:(simpl in H1, H2; lia) H2 Hall).
 Qed.

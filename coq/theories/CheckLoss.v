@@ -320,6 +320,22 @@ Qed.
 
 (** ** Brute force *)
 
+(** ** Summing per-input bounds
+
+    Per-input upper bounds k / 2^g on a table (all inputs, or sorted inputs with their
+    multiplicities) bound the sum of the losses; shared by the exact and binary64 checkers. *)
+
+Lemma case_table_le (p : mlp) (tr : list (list float)) (g : Z) :
+  (forall t1 t2, (t1 < mlp_d p)%nat -> (t2 < mlp_d p)%nat ->
+     f2 p t1 t2 <= IZR (fz0 (fget tr t1 t2)) * bpow radix2 (- g)) ->
+  rsum (mlp_d p) (fun t1 => rsum (mlp_d p) (fun t2 => f2 p t1 t2))
+  <= IZR (zsum (mlp_d p) (fun t1 => zsum (mlp_d p) (fun t2 => fz0 (fget tr t1 t2))))
+     * bpow radix2 (- g).
+Proof.
+  intros Hb. rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t1 H1.
+  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t2 H2. apply Hb; assumption.
+Qed.
+
 Definition check_brute_force_loss2 (c : cdata (list (list float))) : bool :=
   let w := cd_weights c in
   let d := w_d w in
@@ -347,8 +363,7 @@ Proof.
   rewrite !andb_true_iff, Nat.ltb_lt, !all_below_spec.
   intros ((Hd & Hall) & Hclaim).
   unfold expected_loss2. apply (loss_claim_ok_spec _ _ _ _ _ _ Hclaim).
-  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t1 H1.
-  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t2 H2.
+  apply (case_table_le (model_of (cd_weights c))). intros t1 t2 H1 H2.
   specialize (Hall t1 H1). rewrite all_below_spec in Hall.
   apply (pair_ok_spec _ sc cols); auto.
 Qed.
@@ -359,6 +374,21 @@ Definition mult2z (a b : nat) : Z := if Nat.eqb a b then 1%Z else 2%Z.
 
 Lemma mult2_IZR a b : mult2 a b = IZR (mult2z a b).
 Proof. unfold mult2, mult2z. destruct (Nat.eqb a b); reflexivity. Qed.
+
+Lemma sorted_case_table_le (p : mlp) (tr : list (list float)) (g : Z) :
+  (forall t2 t1, (t2 < mlp_d p)%nat -> (t1 < S t2)%nat ->
+     f2 p t1 t2 <= IZR (fz0 (fget tr t2 t1)) * bpow radix2 (- g)) ->
+  rsum (mlp_d p) (fun t1 => rsum (mlp_d p) (fun t2 => f2 p t1 t2))
+  <= IZR (zsum (mlp_d p) (fun t2 => zsum (S t2) (fun t1 =>
+            mult2z t1 t2 * fz0 (fget tr t2 t1))%Z)) * bpow radix2 (- g).
+Proof.
+  intros Hb. rewrite rsum_f2_sym_mult.
+  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t2 H2.
+  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t1 H1.
+  rewrite mult_IZR, mult2_IZR, Rmult_assoc.
+  apply Rmult_le_compat_l; [unfold mult2z; destruct (Nat.eqb t1 t2); lra|].
+  apply Hb; assumption.
+Qed.
 
 Definition check_symmetry_loss2 (c : cdata (list (list float))) : bool :=
   let w := cd_weights c in
@@ -387,13 +417,9 @@ Proof.
   destruct (exact_table (cd_weights c)) as [[sc cols]|] eqn:Hx; [|discriminate].
   rewrite !andb_true_iff, Nat.ltb_lt, !all_below_spec.
   intros ((Hd & Hall) & Hclaim).
-  unfold expected_loss2. rewrite rsum_f2_sym_mult.
-  apply (loss_claim_ok_spec _ _ _ _ _ _ Hclaim).
-  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t2 H2.
-  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t1 H1.
+  unfold expected_loss2. apply (loss_claim_ok_spec _ _ _ _ _ _ Hclaim).
+  apply (sorted_case_table_le (model_of (cd_weights c))). intros t2 t1 H2 H1.
   specialize (Hall t2 H2). rewrite all_below_spec in Hall.
-  rewrite mult_IZR, mult2_IZR, Rmult_assoc.
-  apply Rmult_le_compat_l; [unfold mult2z; destruct (Nat.eqb t1 t2); lra|].
   apply (pair_ok_spec _ sc cols); auto; simpl in H2; lia.
 Qed.
 

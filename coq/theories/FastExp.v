@@ -235,11 +235,15 @@ Definition fle (a b : float) : bool :=
 
 Lemma fle_spec a b : I.F.real a = true -> I.F.real b = true -> fle a b = true -> toR a <= toR b.
 Proof.
-  intros Ra Rb. unfold fle. rewrite I.F.cmp_correct.
-  rewrite I.F.classify_correct in Ra, Rb.
-  destruct (I.F.classify a) eqn:Ca; try discriminate. destruct (I.F.classify b) eqn:Cb; try discriminate.
-  rewrite (real_toX a) by (rewrite I.F.classify_correct, Ca; reflexivity).
-  rewrite (real_toX b) by (rewrite I.F.classify_correct, Cb; reflexivity). simpl.
+  intros Ra Rb. unfold fle. rewrite (cmp_real a b Ra Rb).
+  destruct (Raux.Rcompare_spec (toR a) (toR b)); intros Hcmp; try discriminate; lra.
+Qed.
+
+Definition flt (a b : float) : bool := match I.F.cmp a b with Xlt => true | _ => false end.
+
+Lemma flt_spec a b : I.F.real a = true -> I.F.real b = true -> flt a b = true -> toR a < toR b.
+Proof.
+  intros Ra Rb. unfold flt. rewrite (cmp_real a b Ra Rb).
   destruct (Raux.Rcompare_spec (toR a) (toR b)); intros Hcmp; try discriminate; lra.
 Qed.
 

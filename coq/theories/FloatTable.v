@@ -114,16 +114,23 @@ Definition mul_hi (u hl hh : float) : float :=
 Definition mul_lo (u hl hh : float) : float :=
   match I.F.cmp u I.F.zero with Xlt => I.F.mul_DN prec u hh | _ => I.F.mul_DN prec u hl end.
 
+(** The comparison of two real floats is the comparison of their values. *)
+Lemma cmp_real (a b : float) : I.F.real a = true -> I.F.real b = true ->
+  I.F.cmp a b = match Raux.Rcompare (toR a) (toR b) with Eq => Xeq | Lt => Xlt | Gt => Xgt end.
+Proof.
+  intros Ra Rb. rewrite I.F.cmp_correct.
+  rewrite I.F.classify_correct in Ra, Rb.
+  destruct (I.F.classify a) eqn:Ca; try discriminate. destruct (I.F.classify b) eqn:Cb; try discriminate.
+  rewrite (real_toX a) by (rewrite I.F.classify_correct, Ca; reflexivity).
+  rewrite (real_toX b) by (rewrite I.F.classify_correct, Cb; reflexivity). reflexivity.
+Qed.
+
 Lemma cmp_zero (u : float) : I.F.real u = true ->
   I.F.cmp u I.F.zero = match Raux.Rcompare (toR u) 0 with Eq => Xeq | Lt => Xlt | Gt => Xgt end.
 Proof.
-  intros Hu. rewrite I.F.cmp_correct.
-  rewrite I.F.classify_correct in Hu. destruct (I.F.classify u) eqn:Cu; try discriminate.
-  assert (Hz : I.F.classify I.F.zero = Sig.Freal).
-  { generalize (I.F.classify_correct I.F.zero). rewrite I.F.real_correct, I.F.zero_correct.
-    destruct (I.F.classify I.F.zero); congruence. }
-  rewrite Hz. rewrite I.F.zero_correct. rewrite (real_toX u) by (rewrite I.F.classify_correct, Cu;
-    reflexivity). reflexivity.
+  intros Hu. rewrite (cmp_real u I.F.zero Hu) by reflexivity.
+  replace (toR I.F.zero) with 0 by (unfold toR, I.F.toR; rewrite I.F.zero_correct; reflexivity).
+  reflexivity.
 Qed.
 
 Lemma mul_bounds (u hl hh : float) (h : R) :
@@ -137,6 +144,24 @@ Proof.
   destruct (real_valid hh Rh) as [Vlh Vuh].
   set (x := toR u) in *. set (l := toR hl) in *. set (k := toR hh) in *.
   destruct (Raux.Rcompare_spec x 0) as [Hx|Hx|Hx].
+  (* u = 0 and u > 0 select the same endpoints; u >= 0 then gives both bounds *)
+  2-3: split;
+    [ destruct (I.F.mul_DN_correct prec u hl) as [V L];
+      [ unfold I.F.is_non_neg, I.F.is_non_pos, I.F.is_non_neg_real, I.F.is_non_pos_real;
+        rewrite (real_toX u Ru), (real_toX hl Rl); fold x l;
+        destruct (Rle_or_lt 0 l) as [Hl|Hl]; [left|right; right; left];
+          repeat split; auto; lra
+      | split; [exact V|]; rewrite (real_toX u Ru), (real_toX hl Rl) in L; simpl in L;
+        fold x l k in L; apply (le_lower_trans _ (x * l)); [|exact L];
+        apply Rmult_le_compat_l; lra ]
+    | destruct (I.F.mul_UP_correct prec u hh) as [V L];
+      [ unfold I.F.is_non_neg, I.F.is_non_pos, I.F.is_non_neg_real, I.F.is_non_pos_real;
+        rewrite (real_toX u Ru), (real_toX hh Rh); fold x k;
+        destruct (Rle_or_lt 0 k) as [Hk|Hk]; [left|right; right; right];
+          repeat split; auto; lra
+      | split; [exact V|]; rewrite (real_toX u Ru), (real_toX hh Rh) in L; simpl in L;
+        fold x l k in L; apply (le_upper_trans _ (x * k)); [|exact L];
+        apply Rmult_le_compat_l; lra ] ].
   - (* u < 0: h >= hl gives u h <= u hl; h <= hh gives u h >= u hh *)
     split.
     + destruct (I.F.mul_DN_correct prec u hh) as [V L].
@@ -153,38 +178,6 @@ Proof.
           repeat split; auto; lra. }
       split; [exact V|]. rewrite (real_toX u Ru), (real_toX hl Rl) in L. simpl in L. fold x l k in L.
       apply (le_upper_trans _ (x * l)); [|exact L]. apply Rmult_le_compat_neg_l; lra.
-  - (* u = 0 *)
-    split.
-    + destruct (I.F.mul_DN_correct prec u hl) as [V L].
-      { unfold I.F.is_non_neg, I.F.is_non_pos, I.F.is_non_neg_real, I.F.is_non_pos_real.
-        rewrite (real_toX u Ru), (real_toX hl Rl). fold x l.
-        destruct (Rle_or_lt 0 l) as [Hl|Hl]; [left|right; right; left];
-          repeat split; auto; lra. }
-      split; [exact V|]. rewrite (real_toX u Ru), (real_toX hl Rl) in L. simpl in L. fold x l k in L.
-      apply (le_lower_trans _ (x * l)); [|exact L]. rewrite Hx. lra.
-    + destruct (I.F.mul_UP_correct prec u hh) as [V L].
-      { unfold I.F.is_non_neg, I.F.is_non_pos, I.F.is_non_neg_real, I.F.is_non_pos_real.
-        rewrite (real_toX u Ru), (real_toX hh Rh). fold x k.
-        destruct (Rle_or_lt 0 k) as [Hk|Hk]; [left|right; right; right];
-          repeat split; auto; lra. }
-      split; [exact V|]. rewrite (real_toX u Ru), (real_toX hh Rh) in L. simpl in L. fold x l k in L.
-      apply (le_upper_trans _ (x * k)); [|exact L]. rewrite Hx. lra.
-  - (* u > 0 *)
-    split.
-    + destruct (I.F.mul_DN_correct prec u hl) as [V L].
-      { unfold I.F.is_non_neg, I.F.is_non_pos, I.F.is_non_neg_real, I.F.is_non_pos_real.
-        rewrite (real_toX u Ru), (real_toX hl Rl). fold x l.
-        destruct (Rle_or_lt 0 l) as [Hl|Hl]; [left|right; right; left];
-          repeat split; auto; lra. }
-      split; [exact V|]. rewrite (real_toX u Ru), (real_toX hl Rl) in L. simpl in L. fold x l k in L.
-      apply (le_lower_trans _ (x * l)); [|exact L]. apply Rmult_le_compat_l; lra.
-    + destruct (I.F.mul_UP_correct prec u hh) as [V L].
-      { unfold I.F.is_non_neg, I.F.is_non_pos, I.F.is_non_neg_real, I.F.is_non_pos_real.
-        rewrite (real_toX u Ru), (real_toX hh Rh). fold x k.
-        destruct (Rle_or_lt 0 k) as [Hk|Hk]; [left|right; right; right];
-          repeat split; auto; lra. }
-      split; [exact V|]. rewrite (real_toX u Ru), (real_toX hh Rh) in L. simpl in L. fold x l k in L.
-      apply (le_upper_trans _ (x * k)); [|exact L]. apply Rmult_le_compat_l; lra.
 Qed.
 
 (** acc + h * v elementwise, with h in [hl, hh] and v real floats; the sign of each entry is
