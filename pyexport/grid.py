@@ -28,7 +28,8 @@ def grid_upper(x: np.ndarray) -> np.ndarray:
     return np.ceil(scaled).astype(np.int64)
 
 
-KERNEL_SLACK_BITS = 32  # loss upper bounds clear the prover's enclosure by 2^-32
+KERNEL_SLACK_BITS = 32  # loss bounds and counted margins clear the prover's enclosure by 2^-32
+KERNEL_SLACK = 2.0**-KERNEL_SLACK_BITS
 
 
 def kernel_upper(x: np.ndarray) -> np.ndarray:
@@ -38,7 +39,7 @@ def kernel_upper(x: np.ndarray) -> np.ndarray:
     (coq/theories/FastExp.v), which needs L to clear LSE(z) by more than its rounding error
     (relative 1e-12). The slack costs the claimed bound at most 2^-32 per input.
     """
-    return grid_upper(x + 2.0**-KERNEL_SLACK_BITS)
+    return grid_upper(x + KERNEL_SLACK)
 
 
 def grid_lower(x: np.ndarray) -> np.ndarray:

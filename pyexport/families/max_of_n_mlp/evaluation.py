@@ -22,7 +22,8 @@ from pyexport import flops
 from pyexport import interval as iv
 from pyexport.families.max_of_n_mlp.model import Model
 from pyexport.grid import (  # noqa: F401
-    GRID_BITS, KERNEL_SLACK_BITS, exact_sum, grid_fraction, grid_lower, grid_upper, kernel_upper)
+    GRID_BITS, KERNEL_SLACK, KERNEL_SLACK_BITS, exact_sum, grid_fraction, grid_lower, grid_upper,
+    kernel_upper)
 from pyexport.interval import Interval
 
 CHUNK = 1 << 22  # elements per block of work, to bound memory
@@ -105,7 +106,7 @@ def certify_correct(model: Model, W: Interval, cases: np.ndarray,
     by exact integer arithmetic on the dyadic weights (`ExactLogits`). For speed the sums of
     endpoints are rounded to nearest and only their maxima are moved outward: `up` of a rounded
     sum bounds the exact sum, and `up` commutes with `max` (both are monotone). The provers
-    pass clearance 2^-KERNEL_SLACK_BITS: a binary64 kernel confirms every input so marked.
+    pass clearance KERNEL_SLACK (2^-32): a binary64 kernel confirms every input so marked.
     """
     d, n = W.shape[0], cases.shape[1]
     verdict = np.zeros(len(cases), dtype=bool)

@@ -11,8 +11,8 @@ The rendered file states the claim about the real-valued model
 (`expected_loss<n> (model_of cert_weights) <= IZR p / IZR q`, resp. `accuracy<n> ... >= ...`,
 n = n_ctx = 2 or 3) and proves it with the reflective checker of coq/theories/CheckLoss*.v /
 CheckAccuracy*.v (exact arithmetic) or, for the keys of FLOAT_CHECKERS when the prover left
-kernel slack, of CheckFloat*.v (outward-rounded binary64), evaluated by `vm_compute` (`vm_cast_no_check`: the kernel runs it once, at
-`Qed`).
+kernel slack, of CheckFloat*.v (outward-rounded binary64), evaluated by `vm_compute`
+(`vm_cast_no_check`: the kernel runs it once, at `Qed`).
 
 Context variables (see coq/README.md, "Template context"):
 
@@ -122,8 +122,8 @@ def coq_context(doc: dict) -> dict:
     n = inp.n
     short = "loss" if inp.quantity == "expected_loss" else "accuracy"
     checker = f"check_{inp.strategy}_{short}{n}"
-    if inp.kernel_slack_bits is not None and inp.d >= FLOAT_CHECKERS.get((inp.strategy, short, n),
-                                                                         inp.d + 1):
+    float_from = FLOAT_CHECKERS.get((inp.strategy, short, n))
+    if inp.kernel_slack_bits is not None and float_from is not None and inp.d >= float_from:
         checker += "f"
     for ident in (inp.module_name, checker, THEOREM_NAME, *DATA_NAMES):
         assert IDENT.fullmatch(ident), ident

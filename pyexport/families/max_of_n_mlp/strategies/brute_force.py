@@ -28,8 +28,7 @@ def prove_loss(model: Model) -> Proof:
 
 def prove_accuracy(model: Model) -> Proof:
     d, n = model.config.d_vocab, model.config.n_ctx
-    correct = ev.certify_correct(model, ev.logit_table(model), all_cases(d, n),
-                                 2.0**-ev.KERNEL_SLACK_BITS)
+    correct = ev.certify_correct(model, ev.logit_table(model), all_cases(d, n), ev.KERNEL_SLACK)
     bound = ev.Fraction(int(correct.sum()), d**n)
     return Proof("brute-force", "accuracy", ">=", bound,
                  {"correct": correct.reshape((d,) * n)}, correct.size, (bound, bound))

@@ -16,7 +16,7 @@ inputs with multiplicities. The trace holds upper bounds of the d(d+1)/2 values 
 Accuracy: the margin min_{j != y} (z_y - z_j) is concave in z, so an input is correct when the
 two halves' margins sum to a positive number. Traces hold the competitor indices (argmax and
 runner-up of each diagonal logit vector; for three tokens, the strongest j != c of z(t,t,c)).
-Two tokens count only margin sums above 2^-KERNEL_SLACK_BITS: Coq re-derives them in binary64
+Two tokens count only margin sums above KERNEL_SLACK (2^-32): Coq re-derives them in binary64
 intervals (coq/theories/CheckFloat2.v), whose error (about 1e-11 here) that slack covers.
 """
 
@@ -87,8 +87,8 @@ def prove_accuracy(model: Model) -> Proof:
         t1, t2 = np.triu_indices(d, 1)
         halves = Interval.point(margin[t1, t2]) + Interval.point(margin[t2, t2])
         # count what a binary64 kernel also settles: margins clearing the kernel slack
-        clear = 2.0**-ev.KERNEL_SLACK_BITS
-        correct = int(2 * (halves.lo > clear).sum() + (np.diag(margin) > clear).sum())
+        correct = int(2 * (halves.lo > ev.KERNEL_SLACK).sum()
+                      + (np.diag(margin) > ev.KERNEL_SLACK).sum())
         return Proof("convexity", "accuracy", ">=", Fraction(correct, d * d),
                      {"top2": top2}, top2.shape[0])
     pairs = sorted_cases(d, 2)

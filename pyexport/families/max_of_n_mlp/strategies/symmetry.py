@@ -32,8 +32,7 @@ def prove_loss(model: Model) -> Proof:
 def prove_accuracy(model: Model) -> Proof:
     d, n = model.config.d_vocab, model.config.n_ctx
     cases = sorted_cases(d, n)
-    correct = ev.certify_correct(model, ev.logit_table(model), cases,
-                                 2.0**-ev.KERNEL_SLACK_BITS)
+    correct = ev.certify_correct(model, ev.logit_table(model), cases, ev.KERNEL_SLACK)
     bound = ev.Fraction(int(multiplicities(cases)[correct].sum()), d**n)
     return Proof("symmetry", "accuracy", ">=", bound, {"correct": correct}, correct.size,
                  (bound, bound))
