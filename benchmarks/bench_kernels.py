@@ -13,8 +13,9 @@ max3-d256 and of models trained with their recipes at the sizes between (n_ctx 2
 of the largest process (coqc), a 30-minute limit per check; fitted exponents of Coq time in d.
 Writes bench-results/kernels-scaling.{md,json}.
 
-    make bench-kernels                              (term size; about 10 minutes on 2 cores)
-    python benchmarks/bench_kernels.py --scaling    (hours: the d_vocab 2048 checks are long)
+    make bench-kernels                                  (term size; about 10 minutes on 2 cores)
+    python benchmarks/bench_kernels.py --scaling        (hours: the d_vocab 2048 checks are long)
+    python benchmarks/bench_kernels.py --exact-vs-float (each checker's two versions; minutes)
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from tqdm import tqdm
 from pyexport import certificate as cert
 from pyexport.certificate import build
 from pyexport.families import load_model
-from pyexport.families.max_of_n_mlp.model import CONFIGS
+from pyexport.families.max_of_n_mlp.model import CONFIGS, ModelConfig, model_from_state
 from pyexport.families.max_of_n_mlp.train import train
 from pyexport.proof import run
 from pyexport.render import render
@@ -177,11 +178,51 @@ def scaling(out: Path) -> None:
     print("\n".join(lines))
 
 
+def random_model(d: int, seed: int = 3):
+    """Random d_model-32 weights (as the tests' models): check time depends on the sizes."""
+    rng = np.random.default_rng(seed)
+    return model_from_state(ModelConfig(f"random-d{d}", n_ctx=2, d_vocab=d, d_model=32), {
+        "embedding.weight": rng.standard_normal((32, d)).astype(np.float32),
+        "linear.weight": (rng.standard_normal((32, 32)) / np.sqrt(32)).astype(np.float32),
+        "unembedding.weight": (rng.standard_normal((d, 32)) / np.sqrt(32)).astype(np.float32)})
+
+
+def exact_vs_float() -> None:
+    """Coq time of each two-token certificate with the exact and with the binary64 checker,
+    same machine and run (best of two): where each pays off (coq_context.FLOAT_CHECKERS)."""
+    from pyexport.families.max_of_n_mlp.kernels import coq_context
+
+    chosen = coq_context.FLOAT_CHECKERS
+    lines = ["| model | quantity | strategy | exact (s) | binary64 (s) |", "|---|---|---|---:|---:|"]
+    try:
+        for model in (load_model("max2-d64"), random_model(128), random_model(256)):
+            for quantity in ("loss", "accuracy"):
+                for strategy in STRATEGIES:
+                    doc = build(model, run(strategy, quantity, model))
+                    times = {}
+                    for mode, table in (("exact", {}), ("float", dict.fromkeys(chosen, 1))):
+                        coq_context.FLOAT_CHECKERS = table
+                        results = [verify(doc, ["coq"])[0] for _ in range(2)]
+                        assert all(r.verdict == "accepted" for r in results), results
+                        times[mode] = min(r.seconds for r in results)
+                    lines.append(f"| {model.config.name} | {quantity} | {strategy} | "
+                                 f"{times['exact']:.2f} | {times['float']:.2f} |")
+                    print(lines[-1], flush=True)
+    finally:
+        coq_context.FLOAT_CHECKERS = chosen
+    OUT.mkdir(exist_ok=True)
+    (OUT / "kernels-exact-vs-float.md").write_text("\n".join(lines) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--exact-vs-float", action="store_true",
+                        help="only: Coq time of the exact and the binary64 checkers, d_vocab 64-256")
     parser.add_argument("--scaling", action="store_true",
                         help="also the time and memory of every check up to d_vocab 2048")
     args = parser.parse_args()
+    if args.exact_vs_float:
+        return exact_vs_float()
     ok, out = build_coq_library()
     if not ok:
         raise SystemExit(out)
