@@ -60,15 +60,10 @@ def _coqc_seconds(path: Path, work: Path) -> float:
 
 
 def data_read_seconds(doc: dict, work: Path) -> float:
-    """Time Coq spends reading the certificate's data: coqc of the rendered file cut before
-    its theorem, minus coqc of its header alone (start-up and loading the library)."""
-    path, _ = render(doc, "coq", work)
-    text = path.read_text()
-    data_only, header = work / "DataOnly.v", work / "HeaderOnly.v"
-    data_only.write_text(text[: text.index("\nTheorem ")] + "\n")
-    first_data = min(i for i in (text.find("\nModule "), text.find("\nDefinition ")) if i >= 0)
-    header.write_text(text[:first_data] + "\n")
-    return _coqc_seconds(data_only, work) - _coqc_seconds(header, work)
+    """Time Coq spends reading the certificate's data: coqc of its data modules (compiled
+    before the check file)."""
+    paths, _ = render(doc, "coq", work)
+    return sum(_coqc_seconds(path, work) for path in paths[:-1])
 
 
 def measure(model, strategy: str, quantity: str, work: Path) -> dict:

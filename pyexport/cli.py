@@ -259,8 +259,9 @@ def _print_statement(about: dict) -> None:
 def cmd_render(args) -> int:
     from pyexport.render import render
 
-    path, _ = render(cert.read(args.file), args.prover, args.output, native=args.native)
-    print(path)
+    paths, _ = render(cert.read(args.file), args.prover, args.output, native=args.native)
+    for path in paths:  # in compile order, the check file last
+        print(path)
     return EXIT_OK
 
 

@@ -1,7 +1,9 @@
 """Rendering certificates into proof-assistant source with Jinja templates.
 
 Each family renders with its own templates (`templates/<prover>/<family package>/`) and its own
-context builder (`Family.render_context`). Only values produced by code reach a rendered file:
+context builder (`Family.render_context`). A certificate renders to a check file and, when the
+context lists `data_modules` (Coq), one data module per entry before it, which the prover
+compiles first (`data.v.j2`; see coq/README.md, "Data encoding"). Only values produced by code reach a rendered file:
 the context builders print every number and map the model name to an
 identifier, and `validate_context` re-checks the whole context against a fixed alphabet before
 any template sees it. Rendering is deterministic: the same certificate gives byte-identical
@@ -19,7 +21,9 @@ from pyexport.certificate import atomic_write_text
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO_ROOT / "templates"
-PROVERS = {"coq": ("certificate.v.j2", ".v"), "lean": ("certificate.lean.j2", ".lean")}
+# prover -> (check file template, data module template, file suffix)
+PROVERS = {"coq": ("certificate.v.j2", "data.v.j2", ".v"),
+           "lean": ("certificate.lean.j2", None, ".lean")}
 SAFE_TEXT = re.compile(r"^[A-Za-z0-9_.+\-/ ]{0,400}$")  # identifiers, numerals, hex floats, paths
 
 
@@ -63,8 +67,10 @@ def _family(doc: dict):
     return get(family_name(doc))
 
 
-def render_text(doc: dict, prover: str, native: bool = False) -> tuple[str, dict]:
-    template_name, _ = PROVERS[prover]
+def render_files(doc: dict, prover: str, native: bool = False) -> tuple[list[tuple[str, str]], dict]:
+    """(file name, text) of every rendered file in compile order, the check file last, and the
+    context."""
+    template_name, data_template, suffix = PROVERS[prover]
     ctx = context(doc, prover, native)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES / prover / _family(doc).package),
@@ -72,12 +78,24 @@ def render_text(doc: dict, prover: str, native: bool = False) -> tuple[str, dict
         autoescape=False,
         keep_trailing_newline=True,
     )
-    return env.get_template(template_name).render(**ctx), ctx
+    files = [(f"{module['module_name']}{suffix}", env.get_template(data_template).render(**module))
+             for module in ctx.get("data_modules", [])]
+    files.append((f"{ctx['module_name']}{suffix}", env.get_template(template_name).render(**ctx)))
+    return files, ctx
 
 
-def render(doc: dict, prover: str, out_dir: Path, native: bool = False) -> tuple[Path, dict]:
-    """Write the rendered file into out_dir (atomically); return its path and the context."""
-    text, ctx = render_text(doc, prover, native)
-    path = Path(out_dir) / f"{ctx['module_name']}{PROVERS[prover][1]}"
-    atomic_write_text(path, text)
-    return path, ctx
+def render_text(doc: dict, prover: str, native: bool = False) -> tuple[str, dict]:
+    """The check file's text and the context."""
+    files, ctx = render_files(doc, prover, native)
+    return files[-1][1], ctx
+
+
+def render(doc: dict, prover: str, out_dir: Path, native: bool = False) -> tuple[list[Path], dict]:
+    """Write every rendered file into out_dir (each atomically); return their paths in compile
+    order (the check file last) and the context."""
+    files, ctx = render_files(doc, prover, native)
+    paths = []
+    for name, text in files:
+        paths.append(Path(out_dir) / name)
+        atomic_write_text(paths[-1], text)
+    return paths, ctx

@@ -124,18 +124,31 @@ def _run(argv: list[str], cwd: Path, timeout: float | None = None) -> tuple[int,
     return proc.returncode, proc.stdout + proc.stderr, time.perf_counter() - start
 
 
-def _audit_and_run(prover: str, sources: list[Path], argv: list[str], cwd: Path, command: str,
-                   native: bool, timeout: float | None) -> tuple[KernelResult, str]:
-    """The audit guard, then the kernel: accepted iff it exits 0 within the time limit and
-    reports no unchecked assumption; returns its output too."""
-    findings = audit_sources(sources, prover, native, rendered=(sources[-1],))
+def _run_all(argvs: list[list[str]], cwd: Path, timeout: float) -> tuple[int, str, float]:
+    """Run the commands in order, stopping at the first failure, within one time limit."""
+    code, out, seconds = 0, "", 0.0
+    for argv in argvs:
+        code, out, took = _run(argv, cwd, max(timeout - seconds, 1e-3))
+        seconds += took
+        if code:
+            break
+    return code, out, seconds
+
+
+def _audit_and_run(prover: str, sources: list[Path], rendered: list[Path],
+                   argvs: list[list[str]], cwd: Path, command: str, native: bool,
+                   timeout: float | None) -> tuple[KernelResult, str]:
+    """The audit guard over the library and the rendered files, then the kernel commands in
+    order: accepted iff all exit 0 within the time limit and the last reports no unchecked
+    assumption; returns the last one's output too."""
+    findings = audit_sources(sources + rendered, prover, native, rendered=tuple(rendered))
     if findings:
         return KernelResult(prover, "rejected", command=command,
                             message="audit guard: " + "; ".join(findings)), ""
+    limit = timeout or KERNEL_TIMEOUT
     try:
-        code, out, seconds = _run(argv, cwd, timeout)
+        code, out, seconds = _run_all(argvs, cwd, limit)
     except subprocess.TimeoutExpired:
-        limit = timeout or KERNEL_TIMEOUT
         return KernelResult(prover, "timeout", round(limit, 3), command=command,
                             message=f"no verdict within {limit:g} s (--timeout)"), ""
     assumed = [line.strip() for line in out.splitlines() if "assumed" in line.lower()]
@@ -260,10 +273,11 @@ def verify_coq(doc: dict, work: Path, native: bool, timeout: float | None) -> Ke
     if not ok:
         return KernelResult("coq", "error",
                             message=f"the Coq library does not build:\n{_tail(out)}")
-    path, ctx = render(doc, "coq", work, native=native)
-    argv = ["coqc", *_coq_flags(work), str(path)]
-    result, out = _audit_and_run("coq", sorted((COQ_DIR / "theories").glob("*.v")) + [path],
-                                 argv, work, shlex.join(argv), native, timeout)
+    paths, ctx = render(doc, "coq", work, native=native)  # data modules, then the check file
+    argvs = [["coqc", *_coq_flags(work), str(path)] for path in paths]
+    result, out = _audit_and_run("coq", sorted((COQ_DIR / "theories").glob("*.v")), paths,
+                                 argvs, work, " && ".join(map(shlex.join, argvs)), native,
+                                 timeout)
     if result.verdict != "accepted":
         return result
     result.axioms = coq_axioms(out)
@@ -295,11 +309,11 @@ def verify_lean(doc: dict, work: Path, native: bool, timeout: float | None) -> K
     lake = shutil.which("lake")
     if not lake:
         return KernelResult("lean", "not-installed", message=f"lake not found; {LEAN_INSTALL}")
-    path, _ = render(doc, "lean", work, native=native)
-    argv = [lake, "env", "lean", str(path)]
+    paths, _ = render(doc, "lean", work, native=native)
+    argv = [lake, "env", "lean", str(paths[-1])]
     command = f"cd {shlex.quote(str(LEAN_DIR))} && {shlex.join(argv)}"
-    result, out = _audit_and_run("lean", sorted(LEAN_DIR.glob("PyExport/*.lean")) + [path],
-                                 argv, LEAN_DIR, command, native, timeout)
+    result, out = _audit_and_run("lean", sorted(LEAN_DIR.glob("PyExport/*.lean")), paths,
+                                 [argv], LEAN_DIR, command, native, timeout)
     if result.verdict != "accepted":
         return result
     result.axioms = lean_axioms(out)
@@ -320,7 +334,7 @@ def verify(doc: dict, provers: list[str], keep: Path | None = None, native: bool
     `timeout`."""
     results = []
     with tempfile.TemporaryDirectory(prefix="pyexport-verify-") as tmp:
-        base = Path(keep) if keep else Path(tmp)
+        base = Path(keep).resolve() if keep else Path(tmp)  # the kernels run inside it
         for prover in provers:
             work = base / prover
             work.mkdir(parents=True, exist_ok=True)

@@ -140,7 +140,7 @@ def test_an_assumed_guard_in_kernel_output_rejects(tmp_path):
     fake = tmp_path / "fake_coqc.sh"
     fake.write_text("#!/bin/sh\necho 'f is assumed to be guarded.'\n")
     fake.chmod(0o755)
-    result, _ = _audit_and_run("coq", [source], [str(fake)], tmp_path, "fake", False, 10)
+    result, _ = _audit_and_run("coq", [], [source], [[str(fake)]], tmp_path, "fake", False, 10)
     assert result.verdict == "rejected" and "assumed" in result.message
 
 

@@ -18,7 +18,7 @@ Context variables (see coq/README.md, "Template context"):
 
     module_name       file/module name: cert_<model>_<strategy>_<quantity>_<16 hex digits>
     THEOREM_NAME      "certificate"
-    DATA_NAMES        the constants holding the certificate's data
+    DATA_NAMES        the constants holding the certificate's data (parts first)
     model_ident       the model name mapped to [a-z0-9_]
     model_sha256      SHA-256 of the weights (recomputed, equal to the certificate's)
     content_sha256    SHA-256 of the certificate without metrics (recomputed)
@@ -29,9 +29,14 @@ Context variables (see coq/README.md, "Template context"):
     checker, correct_lemma    checker and soundness theorem names
     trace_type        rows_float | list_float | rows_bool | rows3_float | rows3_bool
                       (the template maps it to a Coq type: lists of 2 or 3 nesting levels)
-    E, H, U           rows of float literals (dm x d, dm x dm, d x dm)
-    trace             the trace as (nested) lists of float literals or true/false, in the
-                      layout of the checker (coq/README.md, "Trace layouts")
+    data_modules      the data as modules rendered from data.v.j2 (see `data_modules`):
+                      each {module_name, parts: [{piece, name, kind, rows}]}, where piece is
+                      cert_E | cert_H | cert_U | cert_trace, kind a trace_type and rows
+                      (nested) lists of float literals or true/false: E, H, U are rows of
+                      d_model x d_vocab, d_model x d_model, d_vocab x d_model; the trace is in
+                      the layout of the checker (coq/README.md, "Trace layouts")
+    piece_parts       [{piece, kind, names}]: each piece's kind and its parts' qualified
+                      names, in order
 """
 
 from __future__ import annotations
@@ -46,6 +51,11 @@ from pyexport.families.max_of_n_mlp.kernels.render_input import RenderInput, pre
 THEOREM_NAME = "certificate"
 DATA_NAMES = ("CertData.cert_E", "CertData.cert_H", "CertData.cert_U", "CertData.cert_trace",
               "cert_weights", "cert_data")
+# Literals per data module. Coq keeps about 2.5 KB per literal while it reads a file but about
+# 60 bytes per literal of a compiled one, so the data is rendered as modules of at most this
+# many literals, each compiled by its own coqc (about 1.1 GB and 12 s here), and the check
+# file loads them compiled: peak memory is one module's reading, not the whole data's.
+DATA_MODULE_LITERALS = 1 << 18
 
 # (strategy, quantity, n_ctx) -> how the template types the trace
 TRACE_TYPES = {
@@ -116,6 +126,34 @@ def _trace(inp: RenderInput) -> list:
     return trace_rows(inp, [coq_int_float(k) for k in flat])
 
 
+def _size(item) -> int:
+    """Literals in a (nested) trace or matrix item."""
+    return sum(_size(x) for x in item) if isinstance(item, list) else 1
+
+
+def data_modules(module_name: str, pieces: list[tuple[str, str, list]]) -> list[dict]:
+    """The data split into modules `<module_name>_data<k>` of at most DATA_MODULE_LITERALS
+    literals (a top-level row is never split): each module holds, for each piece
+    (name, kind, rows) it meets, a part `<name>_<k>` of consecutive rows; the check file
+    concatenates a piece's parts in order."""
+    modules: list[dict] = []
+    size = DATA_MODULE_LITERALS
+    for name, kind, rows in pieces:
+        assert rows, name
+        for row in rows:
+            row_size = _size(row)
+            if size + row_size > DATA_MODULE_LITERALS and size:
+                modules.append({"module_name": f"{module_name}_data{len(modules)}", "parts": []})
+                size = 0
+            parts = modules[-1]["parts"]
+            if not parts or parts[-1]["piece"] != name:
+                parts.append({"piece": name, "name": f"{name}_{len(modules) - 1}", "kind": kind,
+                              "rows": []})
+            parts[-1]["rows"].append(row)
+            size += row_size
+    return modules
+
+
 def coq_context(doc: dict) -> dict:
     """Template context of a structurally valid certificate (see the module docstring)."""
     inp = prepare(doc, supported_n=(2, 3))
@@ -125,12 +163,23 @@ def coq_context(doc: dict) -> dict:
     float_from = FLOAT_CHECKERS.get((inp.strategy, short, n))
     if inp.kernel_slack_bits is not None and float_from is not None and inp.d >= float_from:
         checker += "f"
-    for ident in (inp.module_name, checker, THEOREM_NAME, *DATA_NAMES):
+    trace_type = TRACE_TYPES[(inp.strategy, inp.quantity, n)]
+    pieces = [("cert_E", "rows_float", _rows(inp.weights["embedding.weight"])),
+              ("cert_H", "rows_float", _rows(inp.weights["linear.weight"])),
+              ("cert_U", "rows_float", _rows(inp.weights["unembedding.weight"])),
+              ("cert_trace", trace_type, _trace(inp))]
+    modules = data_modules(inp.module_name, pieces)
+    piece_parts = [{"piece": piece, "kind": kind,
+                    "names": [f"{m['module_name']}.{p['name']}" for m in modules
+                              for p in m["parts"] if p["piece"] == piece]}
+                   for piece, kind, _ in pieces]
+    data_names = [name for piece in piece_parts for name in piece["names"]] + list(DATA_NAMES)
+    for ident in (inp.module_name, checker, THEOREM_NAME, *data_names):
         assert IDENT.fullmatch(ident), ident
     return {
         "module_name": inp.module_name,
         "THEOREM_NAME": THEOREM_NAME,
-        "DATA_NAMES": list(DATA_NAMES),
+        "DATA_NAMES": data_names,
         "model_ident": inp.model_ident,
         "model_sha256": inp.model_sha256,
         "content_sha256": inp.content_sha256,
@@ -145,9 +194,7 @@ def coq_context(doc: dict) -> dict:
         "quantity_fn": f"{inp.quantity}{n}",
         "checker": checker,
         "correct_lemma": f"{checker}_correct",
-        "trace_type": TRACE_TYPES[(inp.strategy, inp.quantity, n)],
-        "E": _rows(inp.weights["embedding.weight"]),
-        "H": _rows(inp.weights["linear.weight"]),
-        "U": _rows(inp.weights["unembedding.weight"]),
-        "trace": _trace(inp),
+        "trace_type": trace_type,
+        "data_modules": modules,
+        "piece_parts": piece_parts,
     }
