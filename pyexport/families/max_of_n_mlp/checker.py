@@ -45,14 +45,20 @@ class ExactModel:
             ints, denominator_bits = dyadic_matrix(weights[key])
             mats.append(flint.fmpz_mat(ints))
             scale -= denominator_bits
-        product = mats[0] * mats[1] * mats[2]
+        self.table = mats[0] * mats[1] * mats[2]  # fmpz_mat, d x d
         self.scale = scale
-        self.W = np.array([int(x) for x in product.entries()], dtype=object).reshape(self.d, -1)
-        self._float_w = None
+        self._W = self._float_w = None
         self._unit = flint.arb(2) ** scale  # exact: a power of two
 
+    @property
+    def W(self) -> np.ndarray:
+        """The table as a d x d object array of exact integers (fmpz; built on first use)."""
+        if self._W is None:
+            self._W = np.array(self.table.entries(), dtype=object).reshape(self.d, -1)
+        return self._W
+
     def value(self, integer: int) -> Fraction:
-        return Fraction(integer) * Fraction(2) ** self.scale
+        return Fraction(int(integer)) * Fraction(2) ** self.scale
 
     def arb(self, integer) -> flint.arb:
         return flint.arb(int(integer)) * self._unit
@@ -60,6 +66,12 @@ class ExactModel:
     def logits(self, tokens) -> np.ndarray:
         """Exact integer logits (times 2^scale) of one input."""
         return sum(self.W[:, t] for t in tokens)
+
+    def exp_table(self, factor: int = 1) -> flint.arb_mat:
+        """The arb matrix exp(factor W[j, t]): the table as exact balls (converted in C), one
+        arb exp per entry."""
+        scaled = (flint.arb_mat(self.table) * (factor * self._unit)).entries()
+        return flint.arb_mat(self.d, self.d, [x.exp() for x in scaled])
 
     def float_w(self) -> np.ndarray:
         """W as float64 (each entry the nearest double to the exact value, x 2^-scale)."""
@@ -71,22 +83,14 @@ class ExactModel:
 # --- loss ---------------------------------------------------------------------------------
 
 
-def _column_exps(model: ExactModel, factor: int = 1) -> tuple[list, flint.arb_mat]:
-    """Shifts s_t (exact, integer units) and the arb matrix exp(factor W[j, t] - s_t)."""
-    shifts = [max(model.W[:, t]) * factor for t in range(model.d)]
-    rows = [[(model.arb(model.W[j, t] * factor - shifts[t])).exp() for t in range(model.d)]
-            for j in range(model.d)]
-    return shifts, flint.arb_mat(rows)
-
-
-def _loss_of_partition(model, partition: flint.arb, shift_units: int, label_units: int):
-    """Ball of log(partition) + (shift - label) * 2^scale: the loss of one input."""
-    return partition.log() + model.arb(shift_units - label_units)
+def _loss_of_partition(model, partition: flint.arb, label_units: int):
+    """Ball of log(partition) - label * 2^scale: the loss of one input."""
+    return partition.log() - model.arb(label_units)
 
 
 def _verify_case_uppers(model: ExactModel, cases: np.ndarray, upper: np.ndarray, grid) -> None:
     """Every upper[i] / 2^40 must bound the loss of input cases[i] from above."""
-    shifts, B = _column_exps(model)
+    B = model.exp_table()
     grid_arb = flint.arb(flint.fmpq(grid.numerator, grid.denominator))
     n = cases.shape[1]
     by_last = {}
@@ -102,9 +106,8 @@ def _verify_case_uppers(model: ExactModel, cases: np.ndarray, upper: np.ndarray,
         for i in indices:
             case = cases[i].tolist()
             y = max(case)
-            shift = sum(shifts[t] for t in case)
             label = sum(model.W[y, t] for t in case)
-            loss = _loss_of_partition(model, gram[case[0], case[1]], shift, label)
+            loss = _loss_of_partition(model, gram[case[0], case[1]], label)
             if not loss <= int(upper[i]) * grid_arb:
                 raise Rejected(f"trace.case_upper[{_fmt(case)}]",
                                f"{float(int(upper[i]) * grid):.12g} is not an upper bound of "
@@ -152,16 +155,15 @@ def check_convexity_loss(model: ExactModel, trace: TraceReader) -> Fraction:
     d = model.d
     if model.n == 2:
         lse = trace.get("lse_upper", (d,), "int64")
-        shifts, B = _column_exps(model, factor=2)
+        totals = (flint.arb_mat(1, d, [1] * d) * model.exp_table(factor=2)).entries()
         grid_arb = flint.arb(flint.fmpq(trace.grid.numerator, trace.grid.denominator))
         for t in range(d):
-            total = sum((B[j, t] for j in range(d)), flint.arb(0))
-            if not total.log() + model.arb(shifts[t]) <= int(lse[t]) * grid_arb:
+            if not totals[t].log() <= int(lse[t]) * grid_arb:
                 raise Rejected(f"trace.lse_upper[{t}]", "not an upper bound of LSE(z(t,t))")
         # Each LSE(z(s,s)) appears d times: (1 + s) times with label s, once per label y > s.
         # The label terms: z(s,s)_s (1 + s) times, z(s,s)_y once for y > s; z(s,s)_y = 2 W[y,s].
-        labels = sum(2 * (1 + s) * model.W[s, s] for s in range(d))
-        labels += sum(2 * model.W[y, s] for s in range(d) for y in range(s + 1, d))
+        W = model.W
+        labels = 2 * (np.diagonal(W) * np.arange(1, d + 1)).sum() + 2 * np.tril(W, -1).sum()
         value = d * sum(int(x) for x in lse) * trace.grid - model.value(labels)
         return value / d**2
     pairs = _sorted_cases(d, 2)
