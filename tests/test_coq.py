@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from pyexport import certificate as cert
+from pyexport.checker import check
 from pyexport.families.max_of_n_mlp.kernels import coq_context
 from pyexport.families.max_of_n_mlp.model import WEIGHT_KEYS
 from pyexport.render import render_text
@@ -27,6 +28,7 @@ if shutil.which("coqc") is None and not os.environ.get("CI"):
 
 PAIRS = [(s, q) for q in ("loss", "accuracy") for s in ("brute-force", "symmetry", "convexity")]
 SMALL = random_model(8, 4, n=2, seed=1)
+SMALL3 = random_model(6, 4, n=3, seed=3)
 ARCHIVED_CONVEXITY_LOSS = (Path(__file__).parent.parent / "certificates"
                            / "max2-d64.convexity.expected_loss.e23a8b25a5968160.json")
 
@@ -55,6 +57,21 @@ def test_term_size_orders_the_loss_strategies(demo_results):
     sizes = [demo_results[(s, "loss")] for s in ("brute-force", "symmetry", "convexity")]
     assert sizes[0].term_size_dag > sizes[1].term_size_dag > sizes[2].term_size_dag
     assert sizes[0].term_size_tree > sizes[1].term_size_tree > sizes[2].term_size_tree
+
+
+def _force(monkeypatch, checker: str) -> None:
+    """Use the exact or the binary64 checkers, whatever the size at which each pays off."""
+    monkeypatch.setattr(coq_context, "FLOAT_CHECKERS",
+                        dict.fromkeys(coq_context.FLOAT_CHECKERS, 1) if checker == "float" else {})
+
+
+def _assert_honest_accepted_tampered_rejected(doc, tamper, tmp_path):
+    (honest,) = verify(doc, ["coq"], keep=tmp_path / "honest")
+    assert honest.verdict == "accepted", honest.message
+    tamper(doc)
+    assert not check(doc).accepted  # the tampered claim is false, so Coq must refuse it
+    (result,) = verify(doc, ["coq"], keep=tmp_path / "tampered")
+    assert result.verdict == "rejected"
 
 
 def _tamper_weight(doc):
@@ -96,17 +113,37 @@ def _tamper_trace(doc):
     ("convexity", "accuracy", "float")])
 def test_coq_rejects_tampered_certificates(tmp_path, monkeypatch, tamper, strategy, quantity,
                                            checker):
-    # force the exact or the binary64 checker, whatever the size at which each pays off
-    monkeypatch.setattr(coq_context, "FLOAT_CHECKERS",
-                        dict.fromkeys(coq_context.FLOAT_CHECKERS, 1) if checker == "float" else {})
+    _force(monkeypatch, checker)
     doc = copy.deepcopy(certificate_of(SMALL, strategy, quantity))
     text = render_text(doc, "coq")[0]
     assert ("loss2f_correct" in text or "accuracy2f_correct" in text) == (checker == "float")
-    (honest,) = verify(doc, ["coq"], keep=tmp_path / "honest")
-    assert honest.verdict == "accepted", honest.message
-    tamper(doc)
-    (result,) = verify(doc, ["coq"], keep=tmp_path / "tampered")
-    assert result.verdict == "rejected"
+    _assert_honest_accepted_tampered_rejected(doc, tamper, tmp_path)
+
+
+@pytest.mark.parametrize("checker", ["exact", "float"])
+@pytest.mark.parametrize("strategy,quantity", PAIRS)
+def test_coq_accepts_three_token_certificates(tmp_path, monkeypatch, strategy, quantity,
+                                              checker):
+    """n_ctx 3, each checker (convexity has only the exact one)."""
+    _force(monkeypatch, checker)
+    doc = certificate_of(SMALL3, strategy, quantity)
+    text = render_text(doc, "coq")[0]
+    assert ("3f_correct" in text) == (checker == "float" and strategy != "convexity")
+    (result,) = verify(doc, ["coq"], keep=tmp_path)
+    assert result.verdict == "accepted", result.message
+
+
+@pytest.mark.parametrize("tamper", [_tamper_weight, _tamper_bound, _tamper_trace],
+                         ids=["weight", "bound", "trace"])
+@pytest.mark.parametrize("strategy,quantity", [("brute-force", "loss"), ("symmetry", "loss"),
+                                               ("brute-force", "accuracy"),
+                                               ("symmetry", "accuracy")])
+def test_coq_rejects_tampered_three_token_certificates(tmp_path, monkeypatch, tamper, strategy,
+                                                       quantity):
+    _force(monkeypatch, "float")
+    doc = copy.deepcopy(certificate_of(SMALL3, strategy, quantity))
+    assert "3f_correct" in render_text(doc, "coq")[0]
+    _assert_honest_accepted_tampered_rejected(doc, tamper, tmp_path)
 
 
 def test_coq_library_audit_passes():

@@ -18,14 +18,15 @@
     - Checkers ([audit_Checkers]): the axioms of the reals, the primitive-float
       declarations and specifications (the data are primitive floats) and the
       primitive-integer ones ([BigZ] computes with 63-bit machine words).
-    - Binary64 checkers ([audit_FloatCheckers]: [FloatTable], [FastExp], [CheckFloat2]):
+    - Binary64 checkers ([audit_FloatCheckers]: [FloatTable], [FastExp], [CheckFloat2],
+      [CheckFloat3]):
       the same as the checkers.
     - Nothing declared by pyexport.  [make -C coq audit] checks this mechanically
       (allow-list in [audit_allowlist.txt]). *)
 
 From PyExport Require Import Sums Model Symmetry Convexity Accuracy Enclosure.
 From PyExport Require Import Data Taylor ExpBounds CheckLoss CheckAccuracy CheckLoss3 CheckAccuracy3.
-From PyExport Require Import FloatTable FastExp CheckFloat2.
+From PyExport Require Import FloatTable FastExp CheckFloat2 CheckFloat3.
 
 Definition audit_Sums :=
   (rsum_swap, rsum_square_split, rsum_square_sym, rsum_square_sym_mult,
@@ -66,13 +67,16 @@ Definition audit_Checkers :=
    check_convexity_loss3_correct, check_brute_force_accuracy3_correct,
    check_symmetry_accuracy3_correct, check_convexity_accuracy3_correct).
 
-(** The checkers on the binary64 interval table (FloatTable, FastExp, CheckFloat2). *)
+(** The checkers on the binary64 interval table (FloatTable, FastExp, CheckFloat2,
+    CheckFloat3). *)
 Definition audit_FloatCheckers :=
   (float_table_spec, exp_taylor, exp_up_fn_spec, exp_big_spec, lse_below_spec,
    rsum_triangle_swap, flo_spec, check_convexity_loss2f_correct,
    check_convexity_accuracy2f_correct, check_brute_force_loss2f_correct,
    check_symmetry_loss2f_correct, check_brute_force_accuracy2f_correct,
-   check_symmetry_accuracy2f_correct).
+   check_symmetry_accuracy2f_correct, check_brute_force_loss3f_correct,
+   check_symmetry_loss3f_correct, check_brute_force_accuracy3f_correct,
+   check_symmetry_accuracy3f_correct).
 
 Print Assumptions audit_Sums.
 Print Assumptions audit_Model.

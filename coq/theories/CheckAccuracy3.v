@@ -93,6 +93,49 @@ Proof.
   - apply Rmult_le_compat_l; [apply scale_nonneg|exact HX].
 Qed.
 
+(** ** Counting the verdicts: inputs marked correct, summed over all of them *)
+
+Lemma verdict_count3_le (p : mlp) (tr : list (list (list bool))) :
+  (forall t1 t2 t3, (t1 < mlp_d p)%nat -> (t2 < mlp_d p)%nat -> (t3 < mlp_d p)%nat ->
+     bget3 tr t1 t2 t3 = true -> correct3b p t1 t2 t3 = true) ->
+  IZR (zsum (mlp_d p) (fun t1 => zsum (mlp_d p) (fun t2 => zsum (mlp_d p) (fun t3 =>
+         zind (bget3 tr t1 t2 t3)))))
+  <= num_correct3 p.
+Proof.
+  intros Hok. unfold num_correct3. rewrite IZR_zsum. apply rsum_le. intros t1 H1.
+  rewrite IZR_zsum. apply rsum_le. intros t2 H2.
+  rewrite IZR_zsum. apply rsum_le. intros t3 H3.
+  rewrite <- ind_zind. apply ind_le_of_imp. apply Hok; assumption.
+Qed.
+
+Lemma num_correct3_sorted (p : mlp) :
+  num_correct3 p
+  = rsum (mlp_d p) (fun c => rsum (S c) (fun b => rsum (S b) (fun a =>
+      mult3 a b c * ind (correct3b p a b c)))).
+Proof.
+  unfold num_correct3.
+  apply (rsum_cube_sym_mult (fun a b c => ind (correct3b p a b c))).
+  - intros. rewrite correct3b_swap12. reflexivity.
+  - intros. rewrite correct3b_swap23. reflexivity.
+Qed.
+
+(** Sorted inputs a <= b <= c, trace entry [c][b][a], counted with multiplicity 6/3/1. *)
+Lemma sorted_verdict_count3_le (p : mlp) (tr : list (list (list bool))) :
+  (forall t3 t2 t1, (t3 < mlp_d p)%nat -> (t2 < S t3)%nat -> (t1 < S t2)%nat ->
+     bget3 tr t3 t2 t1 = true -> correct3b p t1 t2 t3 = true) ->
+  IZR (zsum (mlp_d p) (fun t3 => zsum (S t3) (fun t2 => zsum (S t2) (fun t1 =>
+         if bget3 tr t3 t2 t1 then mult3z t1 t2 t3 else 0%Z))))
+  <= num_correct3 p.
+Proof.
+  intros Hok. rewrite num_correct3_sorted.
+  rewrite IZR_zsum. apply rsum_le. intros t3 H3.
+  rewrite IZR_zsum. apply rsum_le. intros t2 H2.
+  rewrite IZR_zsum. apply rsum_le. intros t1 H1.
+  rewrite mult3_IZR. destruct (bget3 tr t3 t2 t1) eqn:Hb.
+  - rewrite (Hok t3 t2 t1 H3 H2 H1 Hb). unfold ind. lra.
+  - apply Rmult_le_pos; [apply IZR_le, mult3z_pos|apply ind_nonneg].
+Qed.
+
 (** ** Brute force *)
 
 Definition check_brute_force_accuracy3 (c : cdata (list (list (list bool)))) : bool :=
@@ -120,27 +163,14 @@ Proof.
   destruct (exact_table (cd_weights c)) as [[es cols]|] eqn:Hx; [|discriminate].
   rewrite andb_true_iff, all_below_spec. intros [Hall Hclaim].
   apply Rle_ge. unfold accuracy3. apply (acc_claim_okn_spec _ _ _ _ _ _ Hclaim).
-  unfold num_correct3. rewrite IZR_zsum. apply rsum_le. intros t1 H1.
-  rewrite IZR_zsum. apply rsum_le. intros t2 H2.
-  rewrite IZR_zsum. apply rsum_le. intros t3 H3.
+  apply (verdict_count3_le (model_of (cd_weights c))). intros t1 t2 t3 H1 H2 H3 Hb.
   specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
   rewrite all_below_spec in Hall. specialize (Hall t3 H3).
-  rewrite <- ind_zind. apply ind_le_of_imp. intros Hb. rewrite Hb in Hall. simpl in Hall.
+  rewrite Hb in Hall. simpl in Hall.
   apply (correct3_z_spec _ es cols); auto.
 Qed.
 
 (** ** Symmetry *)
-
-Lemma num_correct3_sorted (p : mlp) :
-  num_correct3 p
-  = rsum (mlp_d p) (fun c => rsum (S c) (fun b => rsum (S b) (fun a =>
-      mult3 a b c * ind (correct3b p a b c)))).
-Proof.
-  unfold num_correct3.
-  apply (rsum_cube_sym_mult (fun a b c => ind (correct3b p a b c))).
-  - intros. rewrite correct3b_swap12. reflexivity.
-  - intros. rewrite correct3b_swap23. reflexivity.
-Qed.
 
 Definition check_symmetry_accuracy3 (c : cdata (list (list (list bool)))) : bool :=
   let w := cd_weights c in
@@ -167,17 +197,11 @@ Proof.
   destruct (exact_table (cd_weights c)) as [[es cols]|] eqn:Hx; [|discriminate].
   rewrite andb_true_iff, all_below_spec. intros [Hall Hclaim].
   apply Rle_ge. unfold accuracy3. apply (acc_claim_okn_spec _ _ _ _ _ _ Hclaim).
-  rewrite num_correct3_sorted.
-  rewrite IZR_zsum. apply rsum_le. intros t3 H3.
-  rewrite IZR_zsum. apply rsum_le. intros t2 H2.
-  rewrite IZR_zsum. apply rsum_le. intros t1 H1.
+  apply (sorted_verdict_count3_le (model_of (cd_weights c))). intros t3 t2 t1 H3 H2 H1 Hb.
   specialize (Hall t3 H3). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
   rewrite all_below_spec in Hall. specialize (Hall t1 H1).
-  rewrite mult3_IZR. destruct (bget3 (cd_trace c) t3 t2 t1) eqn:Hb; simpl in Hall.
-  - assert (Hc : correct3b (model_of (cd_weights c)) t1 t2 t3 = true)
-      by (apply (correct3_z_spec _ es cols); simpl in H3; auto; lia).
-    rewrite Hc. unfold ind. lra.
-  - apply Rmult_le_pos; [apply IZR_le, mult3z_pos|apply ind_nonneg].
+  rewrite Hb in Hall. simpl in Hall.
+  apply (correct3_z_spec _ es cols); simpl in *; auto; lia.
 Qed.
 
 (** ** Convexity *)

@@ -584,13 +584,28 @@ Proof.
     exact (le_upper_chain _ _ _ (le_upper_add _ _ _ _ La Lm) Ls).
 Qed.
 
-(** f(t1, t2) <= K for the columns e1, e2 of t1, t2 and y = max t1 t2 (see above). *)
-Definition pair_okf (F : float -> float) (e1 e2 : expcol) (y : nat) (K : I.type) : bool :=
-  let s := dot_up I.F.zero (ec_a e1) (ec_a e2) in
-  let x := I.sub prec (I.add prec (I.singleton (ec_c e1)) (I.singleton (ec_c e2)))
-                 (I.add prec (I.add prec (nth y (ec_w e1) I.zero) (nth y (ec_w e2) I.zero)) K) in
+(** G exp(v) <= 1, from an upper bound s of G >= 0 and an enclosure x of v: the last step of
+    every loss test (x may well exceed 8, hence [exp_big]). *)
+Definition below_one (F : float -> float) (s : float) (x : I.type) : bool :=
   let m := I.F.mul_UP prec s (exp_big F x) in
   I.F.real m && fle m 1.
+
+Lemma below_one_spec F s x G v :
+  exp_up_fn = Some F -> ub_of G s -> encl x v -> below_one F s x = true -> G * exp v <= 1.
+Proof.
+  intros HF (G0 & Vs & Ls) Hx. unfold below_one. rewrite andb_true_iff. intros [Rm Hm].
+  destruct (exp_big_spec F x _ HF Hx) as [Ve Le].
+  destruct (mul_up_spec _ _ s (exp_big F x) G0 (Rlt_le _ _ (exp_pos _)) Vs Ve Ls Le) as [_ Lm].
+  rewrite (real_toX _ Rm) in Lm. simpl in Lm.
+  pose proof (fle_spec _ 1%float Rm eq_refl Hm) as Hm1.
+  assert (H1f : toR 1%float = 1) by (float_toR; lra). lra.
+Qed.
+
+(** f(t1, t2) <= K for the columns e1, e2 of t1, t2 and y = max t1 t2 (see above). *)
+Definition pair_okf (F : float -> float) (e1 e2 : expcol) (y : nat) (K : I.type) : bool :=
+  below_one F (dot_up I.F.zero (ec_a e1) (ec_a e2))
+    (I.sub prec (I.add prec (I.singleton (ec_c e1)) (I.singleton (ec_c e2)))
+                (I.add prec (I.add prec (nth y (ec_w e1) I.zero) (nth y (ec_w e2) I.zero)) K)).
 
 (** What [expcol_of] gives for a column enclosing W[:, t]. *)
 Lemma expcol_spec F p col t :
@@ -637,22 +652,17 @@ Proof.
     - intros j Hj. rewrite La1 in Hj. apply E2. exact Hj.
     - split; [lra|]. split; [apply real_valid; reflexivity|].
       rewrite I.F.zero_correct. simpl. lra. }
-  set (x := I.sub prec (I.add prec (I.singleton (ec_c e1)) (I.singleton (ec_c e2)))
-              (I.add prec (I.add prec (nth y (ec_w e1) I.zero) (nth y (ec_w e2) I.zero)) K)).
-  assert (Hx : encl x (c1 + c2 - (zy + k))).
+  intros Hok.
+  assert (Hx : encl (I.sub prec (I.add prec (I.singleton (ec_c e1)) (I.singleton (ec_c e2)))
+                  (I.add prec (I.add prec (nth y (ec_w e1) I.zero) (nth y (ec_w e2) I.zero)) K))
+                (c1 + c2 - (zy + k))).
   { apply encl_sub; [apply encl_add; apply encl_singleton|].
     apply encl_add; [|exact HK]. apply encl_add; [apply E1|apply E2]; exact Hy. }
-  destruct (exp_big_spec F x _ HF Hx) as [Ve Le].
-  destruct Hs as (S0 & Vs & Ls).
-  destruct (mul_up_spec _ _ s (exp_big F x) S0 (Rlt_le _ _ (exp_pos _)) Vs Ve Ls Le) as [_ Lm].
-  rewrite andb_true_iff. intros [Rm Hm].
-  rewrite (real_toX _ Rm) in Lm. simpl in Lm.
-  pose proof (fle_spec _ 1%float Rm eq_refl Hm) as Hm1.
-  assert (H1f : toR 1%float = 1) by (float_toR; lra). rewrite H1f in Hm1.
+  pose proof (below_one_spec F _ _ _ _ HF Hs Hx Hok) as Hm1.
   unfold f2, loss. fold y.
   cut (lse (mlp_d p) (logits2 p t1 t2) <= zy + k); [rewrite logits2_eq_W; unfold zy; lra|].
   apply lse_le_of_sum; [exact Hd|].
-  eapply Rle_trans; [|exact Hm1]. eapply Rle_trans; [|exact Lm]. rewrite Rplus_0_l.
+  eapply Rle_trans; [|exact Hm1]. rewrite Rplus_0_l.
   rewrite <- rsum_scal_r. right. apply rsum_ext. intros j Hj.
   rewrite logits2_eq_W, <- !exp_plus. f_equal. ring.
 Qed.
@@ -836,6 +846,22 @@ Definition correct2_f (c1 c2 : list I.type) (u1 u2 : list float) (y : nat) : boo
   let lo := lb (I.add prec (nth y c1 I.zero) (nth y c2 I.zero)) in
   I.F.real lo && below_all lo u1 u2 (Some y).
 
+(** The upper ends of column t of the float table bound W[:, t]. *)
+Lemma ups_spec w cols t :
+  float_table w = Some cols -> (t < w_d w)%nat ->
+  length (nth t (map (map ub) cols) []) = w_d w /\
+  forall k, (k < w_d w)%nat ->
+    I.F.valid_ub (nth k (nth t (map (map ub) cols) []) 0%float) = true /\
+    le_upper (Xreal (W (model_of w) k t)) (I.F.toX (nth k (nth t (map (map ub) cols) []) 0%float)).
+Proof.
+  intros Ht Hlt. destruct (float_table_spec w cols Ht) as (Lc & Lr & V).
+  rewrite (nth_map_lt _ cols _ []) by lia.
+  split; [rewrite map_length; apply Lr; exact Hlt|].
+  intros k Hk. rewrite (nth_map_lt _ _ k I.zero) by (rewrite Lr; auto).
+  pose proof (V k t Hk Hlt) as E. unfold mget in E.
+  split; [exact (ub_valid _ _ E)|exact (ub_spec _ _ E)].
+Qed.
+
 Lemma correct2_f_spec w cols t1 t2 :
   float_table w = Some cols -> (t1 < w_d w)%nat -> (t2 < w_d w)%nat ->
   correct2_f (nth t1 cols []) (nth t2 cols []) (nth t1 (map (map ub) cols) [])
@@ -843,31 +869,18 @@ Lemma correct2_f_spec w cols t1 t2 :
   correct2b (model_of w) t1 t2 = true.
 Proof.
   intros Ht H1 H2. destruct (float_table_spec w cols Ht) as (Lc & Lr & V).
-  rewrite !(nth_map_lt _ cols _ []) by lia.
+  destruct (ups_spec w cols t1 Ht H1) as [Lu1 U1]. destruct (ups_spec w cols t2 Ht H2) as [Lu2 U2].
   set (y := Nat.max t1 t2). assert (Hy : (y < w_d w)%nat) by (apply Nat.max_lub_lt; auto).
   unfold correct2_f. rewrite andb_true_iff. intros [Rlo Hall].
   apply correct2b_spec. unfold correct2, correct. fold y. intros j Hj Hne.
-  rewrite !logits2_eq_W.
+  rewrite !logits2_eq_W. change (mlp_d (model_of w)) with (w_d w) in Hj.
   assert (Hlo : toR (lb (I.add prec (nth y (nth t1 cols []) I.zero) (nth y (nth t2 cols []) I.zero)))
                 <= W (model_of w) y t1 + W (model_of w) y t2).
   { apply lb_spec; [|exact Rlo]. apply encl_add; apply V; auto. }
-  assert (Hcol : forall t, (t < w_d w)%nat -> forall k, (k < length (map ub (nth t cols [])))%nat ->
-            I.F.valid_ub (nth k (map ub (nth t cols [])) 0%float) = true /\
-            le_upper (Xreal (W (model_of w) k t)) (I.F.toX (nth k (map ub (nth t cols [])) 0%float))).
-  { intros t Ht' k Hk. rewrite map_length, Lr in Hk by exact Ht'.
-    rewrite (nth_map_lt _ _ k I.zero) by (rewrite Lr; auto).
-    pose proof (V k t Hk Ht') as E. unfold mget in E.
-    split; [exact (ub_valid _ _ E)|exact (ub_spec _ _ E)]. }
-  assert (Hlen1 : length (map ub (nth t1 cols [])) = w_d w) by (rewrite map_length; apply Lr; auto).
-  assert (Hlen2 : length (map ub (nth t2 cols [])) = w_d w) by (rewrite map_length; apply Lr; auto).
-  assert (Hb2 : forall k, (k < length (map ub (nth t1 cols [])))%nat ->
-            I.F.valid_ub (nth k (map ub (nth t2 cols [])) 0%float) = true /\
-            le_upper (Xreal (W (model_of w) k t2)) (I.F.toX (nth k (map ub (nth t2 cols [])) 0%float))).
-  { intros k Hk. apply (Hcol t2 H2). rewrite Hlen2. rewrite Hlen1 in Hk. exact Hk. }
   assert (Hs : Some y <> Some j) by (intros E; injection E; lia).
   pose proof (below_all_spec _ _ _ _ (fun k => W (model_of w) k t1) (fun k => W (model_of w) k t2)
-                Rlo (eq_trans Hlen1 (eq_sym Hlen2)) (Hcol t1 H1) Hb2 Hall j
-                (eq_ind_r (fun n => (j < n)%nat) Hj Hlen1) Hs) as Hj'.
+                Rlo (eq_trans Lu1 (eq_sym Lu2)) ltac:(rewrite Lu1; exact U1)
+                ltac:(rewrite Lu1; exact U2) Hall j ltac:(rewrite Lu1; exact Hj) Hs) as Hj'.
   simpl in Hj'. lra.
 Qed.
 

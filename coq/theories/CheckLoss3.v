@@ -197,6 +197,46 @@ Proof.
     exact Hc.
 Qed.
 
+(** ** Counting the cases: what a checker proves per input, summed over all of them *)
+
+Lemma case_table3_le (p : mlp) (tr : list (list (list float))) (g : Z) :
+  (forall t1 t2 t3, (t1 < mlp_d p)%nat -> (t2 < mlp_d p)%nat -> (t3 < mlp_d p)%nat ->
+     f3 p t1 t2 t3 <= IZR (fz0 (fget3 tr t1 t2 t3)) * bpow radix2 (- g)) ->
+  rsum (mlp_d p) (fun t1 => rsum (mlp_d p) (fun t2 => rsum (mlp_d p) (fun t3 => f3 p t1 t2 t3)))
+  <= IZR (zsum (mlp_d p) (fun t1 => zsum (mlp_d p) (fun t2 => zsum (mlp_d p) (fun t3 =>
+            fz0 (fget3 tr t1 t2 t3))))) * bpow radix2 (- g).
+Proof.
+  intros Hb. rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t1 H1.
+  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t2 H2.
+  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t3 H3. apply Hb; assumption.
+Qed.
+
+Definition mult3z (a b c : nat) : Z :=
+  if Nat.eqb a b then (if Nat.eqb b c then 1%Z else 3%Z)
+  else (if Nat.eqb b c then 3%Z else 6%Z).
+
+Lemma mult3_IZR a b c : mult3 a b c = IZR (mult3z a b c).
+Proof. unfold mult3, mult3z. destruct (Nat.eqb a b), (Nat.eqb b c); reflexivity. Qed.
+
+Lemma mult3z_pos a b c : (0 <= mult3z a b c)%Z.
+Proof. unfold mult3z. destruct (Nat.eqb a b), (Nat.eqb b c); lia. Qed.
+
+(** Sorted inputs a <= b <= c, trace entry [c][b][a], counted with multiplicity 6/3/1. *)
+Lemma sorted_case_table3_le (p : mlp) (tr : list (list (list float))) (g : Z) :
+  (forall t3 t2 t1, (t3 < mlp_d p)%nat -> (t2 < S t3)%nat -> (t1 < S t2)%nat ->
+     f3 p t1 t2 t3 <= IZR (fz0 (fget3 tr t3 t2 t1)) * bpow radix2 (- g)) ->
+  rsum (mlp_d p) (fun t1 => rsum (mlp_d p) (fun t2 => rsum (mlp_d p) (fun t3 => f3 p t1 t2 t3)))
+  <= IZR (zsum (mlp_d p) (fun t3 => zsum (S t3) (fun t2 => zsum (S t2) (fun t1 =>
+            mult3z t1 t2 t3 * fz0 (fget3 tr t3 t2 t1))%Z))) * bpow radix2 (- g).
+Proof.
+  intros Hb. rewrite rsum_f3_sym_mult.
+  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t3 H3.
+  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t2 H2.
+  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t1 H1.
+  rewrite mult_IZR, mult3_IZR, Rmult_assoc.
+  apply Rmult_le_compat_l; [apply IZR_le, mult3z_pos|]. apply Hb; assumption.
+Qed.
+
 (** ** Brute force *)
 
 Definition check_brute_force_loss3 (c : cdata (list (list (list float)))) : bool :=
@@ -228,25 +268,13 @@ Proof.
   rewrite !andb_true_iff, Nat.ltb_lt, !all_below_spec.
   intros ((Hd & Hall) & Hclaim).
   unfold expected_loss3. apply (loss_claim_okn_spec _ _ _ _ _ _ _ Hclaim).
-  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t1 H1.
-  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t2 H2.
-  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t3 H3.
+  apply (case_table3_le (model_of (cd_weights c))). intros t1 t2 t3 H1 H2 H3.
   specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
   rewrite all_below_spec in Hall.
   apply (triple_ok_spec _ sc cols); auto.
 Qed.
 
 (** ** Symmetry *)
-
-Definition mult3z (a b c : nat) : Z :=
-  if Nat.eqb a b then (if Nat.eqb b c then 1%Z else 3%Z)
-  else (if Nat.eqb b c then 3%Z else 6%Z).
-
-Lemma mult3_IZR a b c : mult3 a b c = IZR (mult3z a b c).
-Proof. unfold mult3, mult3z. destruct (Nat.eqb a b), (Nat.eqb b c); reflexivity. Qed.
-
-Lemma mult3z_pos a b c : (0 <= mult3z a b c)%Z.
-Proof. unfold mult3z. destruct (Nat.eqb a b), (Nat.eqb b c); lia. Qed.
 
 Definition check_symmetry_loss3 (c : cdata (list (list (list float)))) : bool :=
   let w := cd_weights c in
@@ -277,16 +305,11 @@ Proof.
   destruct (exact_table (cd_weights c)) as [[sc cols]|] eqn:Hx; [|discriminate].
   rewrite !andb_true_iff, Nat.ltb_lt, !all_below_spec.
   intros ((Hd & Hall) & Hclaim).
-  unfold expected_loss3. rewrite rsum_f3_sym_mult.
-  apply (loss_claim_okn_spec _ _ _ _ _ _ _ Hclaim).
-  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t3 H3.
-  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t2 H2.
-  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t1 H1.
+  unfold expected_loss3. apply (loss_claim_okn_spec _ _ _ _ _ _ _ Hclaim).
+  apply (sorted_case_table3_le (model_of (cd_weights c))). intros t3 t2 t1 H3 H2 H1.
   specialize (Hall t3 H3). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
   rewrite all_below_spec in Hall.
-  rewrite mult_IZR, mult3_IZR, Rmult_assoc.
-  apply Rmult_le_compat_l; [apply IZR_le, mult3z_pos|].
-  simpl in H3. apply (triple_ok_spec _ sc cols); auto; lia.
+  apply (triple_ok_spec _ sc cols); auto; simpl in *; lia.
 Qed.
 
 (** ** Convexity *)

@@ -1,0 +1,377 @@
+(** * CheckFloat3.v -- three-token checkers on the binary64 interval table
+
+    The brute-force and symmetry checkers of [CheckLoss3]/[CheckAccuracy3] with the table of
+    [FloatTable.float_table] and the exponentials of [FastExp], as [CheckFloat2] does for two
+    tokens (same traces, same statements):
+    - loss: f(t1, t2, t3) = LSE(z) - z_y <= K for z = W[:, t1] + W[:, t2] + W[:, t3] when
+        sum_j exp(W[j,t1] - c1) exp(W[j,t2] - c2) exp(W[j,t3] - c3) * exp(c1 + c2 + c3 - z_y - K)
+        <= 1
+      ([CheckFloat2.below_one]). The upward-rounded product of the two outer tokens' exponential
+      columns is formed once per pair, so each input costs one upward dot product, as for two
+      tokens;
+    - accuracy: input (t1, t2, t3) with label y is correct when, for every j <> y, the
+      upward-rounded sum of the three columns' upper ends is below the lower end of the label's
+      interval sum; the sum of the two outer columns is formed once per pair.
+
+    Checkers and theorems ([check c = true -> statement], as their exact twins):
+    - [check_brute_force_loss3f], [check_symmetry_loss3f] :
+        [expected_loss3 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c)];
+    - [check_brute_force_accuracy3f], [check_symmetry_accuracy3f] :
+        [accuracy3 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c)]. *)
+
+From Coq Require Import Reals Lra Lia ZArith List Floats Bool.
+From Flocq Require Import Core.Zaux Core.Raux.
+From Interval Require Import Float.Primitive_ops Interval.Float_full Interval.Interval Real.Xreal.
+From Interval Require Float.Basic.
+From PyExport Require Import Sums Model Symmetry Accuracy Enclosure Data FloatTable FastExp
+  CheckLoss CheckAccuracy CheckLoss3 CheckAccuracy3 CheckFloat2.
+Import ListNotations.
+Open Scope R_scope.
+
+Local Notation toR := I.F.toR.
+Local Notation le_upper := Basic.le_upper.
+
+(** ** Elementwise upward products and sums of two columns *)
+
+Fixpoint mul_up_list (a b : list float) : list float :=
+  match a, b with
+  | x :: a', y :: b' => I.F.mul_UP prec x y :: mul_up_list a' b'
+  | _, _ => []
+  end.
+
+Lemma mul_up_list_spec a : forall b (u v : nat -> R),
+  length a = length b ->
+  (forall j, (j < length a)%nat -> ub_of (u j) (nth j a 0%float)) ->
+  (forall j, (j < length a)%nat -> ub_of (v j) (nth j b 0%float)) ->
+  length (mul_up_list a b) = length a /\
+  forall j, (j < length a)%nat -> ub_of (u j * v j) (nth j (mul_up_list a b) 0%float).
+Proof.
+  induction a as [|x a IH]; intros [|y b] u v Hl Ha Hb; simpl in Hl; try discriminate.
+  - split; [reflexivity|]. intros j Hj. simpl in Hj. lia.
+  - destruct (IH b (fun i => u (S i)) (fun i => v (S i))) as [Ln Hn];
+      [lia|intros j Hj; apply (Ha (S j)); simpl; lia|intros j Hj; apply (Hb (S j)); simpl; lia|].
+    split; [simpl; rewrite Ln; reflexivity|].
+    intros [|j] Hj; simpl.
+    + destruct (Ha 0%nat ltac:(simpl; lia)) as (U0 & Vx & Lx).
+      destruct (Hb 0%nat ltac:(simpl; lia)) as (V0 & Vy & Ly). simpl in Vx, Lx, Vy, Ly.
+      destruct (mul_up_spec _ _ x y U0 V0 Vx Vy Lx Ly) as [Vm Lm].
+      split; [apply Rmult_le_pos; assumption|]. split; assumption.
+    + apply Hn. simpl in Hj. lia.
+Qed.
+
+Fixpoint add_up_list (a b : list float) : list float :=
+  match a, b with
+  | x :: a', y :: b' => I.F.add_UP prec x y :: add_up_list a' b'
+  | _, _ => []
+  end.
+
+Lemma add_up_list_spec a : forall b (u v : nat -> R),
+  length a = length b ->
+  (forall k, (k < length a)%nat ->
+     I.F.valid_ub (nth k a 0%float) = true /\ le_upper (Xreal (u k)) (I.F.toX (nth k a 0%float))) ->
+  (forall k, (k < length a)%nat ->
+     I.F.valid_ub (nth k b 0%float) = true /\ le_upper (Xreal (v k)) (I.F.toX (nth k b 0%float))) ->
+  length (add_up_list a b) = length a /\
+  forall k, (k < length a)%nat ->
+    I.F.valid_ub (nth k (add_up_list a b) 0%float) = true /\
+    le_upper (Xreal (u k + v k)) (I.F.toX (nth k (add_up_list a b) 0%float)).
+Proof.
+  induction a as [|x a IH]; intros [|y b] u v Hl Ha Hb; simpl in Hl; try discriminate.
+  - split; [reflexivity|]. intros k Hk. simpl in Hk. lia.
+  - destruct (IH b (fun i => u (S i)) (fun i => v (S i))) as [Ln Hn];
+      [lia|intros k Hk; apply (Ha (S k)); simpl; lia|intros k Hk; apply (Hb (S k)); simpl; lia|].
+    split; [simpl; rewrite Ln; reflexivity|].
+    intros [|k] Hk; simpl.
+    + destruct (Ha 0%nat ltac:(simpl; lia)) as [Vx Lx].
+      destruct (Hb 0%nat ltac:(simpl; lia)) as [Vy Ly]. simpl in Vx, Lx, Vy, Ly.
+      destruct (I.F.add_UP_correct prec x y Vx Vy) as [Vs Ls].
+      split; [exact Vs|exact (le_upper_chain _ _ _ (le_upper_add _ _ _ _ Lx Ly) Ls)].
+    + apply Hn. simpl in Hk. lia.
+Qed.
+
+(** ** Losses of inputs *)
+
+(** f(t1, t2, t3) <= K for the expcols e1, e2, e3 of t1, t2, t3, the upward product [p12] of
+    the first two, and y = max3 t1 t2 t3 (see the header). *)
+Definition triple_okf (F : float -> float) (e1 e2 e3 : expcol) (p12 : list float) (y : nat)
+    (K : I.type) : bool :=
+  below_one F (dot_up I.F.zero p12 (ec_a e3))
+    (I.sub prec (I.add prec (I.add prec (I.singleton (ec_c e1)) (I.singleton (ec_c e2)))
+                            (I.singleton (ec_c e3)))
+                (I.add prec (I.add prec (I.add prec (nth y (ec_w e1) I.zero) (nth y (ec_w e2) I.zero))
+                                        (nth y (ec_w e3) I.zero)) K)).
+
+Lemma triple_okf_spec F p col1 col2 col3 t1 t2 t3 K k :
+  exp_up_fn = Some F -> (0 < mlp_d p)%nat ->
+  (t1 < mlp_d p)%nat -> (t2 < mlp_d p)%nat -> (t3 < mlp_d p)%nat ->
+  length col1 = mlp_d p -> length col2 = mlp_d p -> length col3 = mlp_d p ->
+  (forall j, (j < mlp_d p)%nat -> encl (nth j col1 I.zero) (W p j t1)) ->
+  (forall j, (j < mlp_d p)%nat -> encl (nth j col2 I.zero) (W p j t2)) ->
+  (forall j, (j < mlp_d p)%nat -> encl (nth j col3 I.zero) (W p j t3)) ->
+  encl K k ->
+  triple_okf F (expcol_of F col1) (expcol_of F col2) (expcol_of F col3)
+    (mul_up_list (ec_a (expcol_of F col1)) (ec_a (expcol_of F col2))) (max3 t1 t2 t3) K = true ->
+  f3 p t1 t2 t3 <= k.
+Proof.
+  intros HF Hd H1 H2 H3 L1 L2 L3 C1 C2 C3 HK. unfold triple_okf.
+  set (e1 := expcol_of F col1). set (e2 := expcol_of F col2). set (e3 := expcol_of F col3).
+  destruct (expcol_spec F p col1 t1 HF L1 C1) as [La1 E1]. fold e1 in La1, E1.
+  destruct (expcol_spec F p col2 t2 HF L2 C2) as [La2 E2]. fold e2 in La2, E2.
+  destruct (expcol_spec F p col3 t3 HF L3 C3) as [La3 E3]. fold e3 in La3, E3.
+  set (y := max3 t1 t2 t3).
+  assert (Hy : (y < mlp_d p)%nat) by (unfold y, max3; repeat apply Nat.max_lub_lt; assumption).
+  set (c1 := toR (ec_c e1)). set (c2 := toR (ec_c e2)). set (c3 := toR (ec_c e3)).
+  set (zy := W p y t1 + W p y t2 + W p y t3).
+  destruct (mul_up_list_spec (ec_a e1) (ec_a e2) (fun j => exp (W p j t1 - c1))
+              (fun j => exp (W p j t2 - c2))) as [Lp Hp];
+    [lia|intros j Hj; rewrite La1 in Hj; apply E1; exact Hj
+        |intros j Hj; rewrite La1 in Hj; apply E2; exact Hj|].
+  assert (Hs : ub_of (0 + rsum (mlp_d p) (fun j => exp (W p j t1 - c1) * exp (W p j t2 - c2)
+                                                   * exp (W p j t3 - c3)))
+                     (dot_up I.F.zero (mul_up_list (ec_a e1) (ec_a e2)) (ec_a e3))).
+  { rewrite <- La1, <- Lp.
+    apply (dot_up_spec _ _ (fun j => exp (W p j t1 - c1) * exp (W p j t2 - c2))
+             (fun j => exp (W p j t3 - c3))); [lia| | |].
+    - intros j Hj. rewrite Lp in Hj. apply Hp. exact Hj.
+    - intros j Hj. rewrite Lp, La1 in Hj. apply E3. exact Hj.
+    - split; [lra|]. split; [apply real_valid; reflexivity|].
+      rewrite I.F.zero_correct. simpl. lra. }
+  intros Hok.
+  assert (Hx : encl (I.sub prec (I.add prec (I.add prec (I.singleton (ec_c e1))
+                                                        (I.singleton (ec_c e2)))
+                                            (I.singleton (ec_c e3)))
+                       (I.add prec (I.add prec (I.add prec (nth y (ec_w e1) I.zero)
+                                                           (nth y (ec_w e2) I.zero))
+                                               (nth y (ec_w e3) I.zero)) K))
+                (c1 + c2 + c3 - (zy + k))).
+  { apply encl_sub; [apply encl_add; [apply encl_add|]; apply encl_singleton|].
+    apply encl_add; [|exact HK].
+    apply encl_add; [apply encl_add; [apply E1|apply E2]|apply E3]; exact Hy. }
+  pose proof (below_one_spec F _ _ _ _ HF Hs Hx Hok) as Hm1.
+  unfold f3, loss. fold y.
+  cut (lse (mlp_d p) (logits3 p t1 t2 t3) <= zy + k); [rewrite logits3_eq_W; unfold zy; lra|].
+  apply lse_le_of_sum; [exact Hd|].
+  eapply Rle_trans; [|exact Hm1]. rewrite Rplus_0_l.
+  rewrite <- rsum_scal_r. right. apply rsum_ext. intros j Hj.
+  rewrite logits3_eq_W, <- !exp_plus. f_equal. ring.
+Qed.
+
+Definition check_brute_force_loss3f (c : cdata (list (list (list float)))) : bool :=
+  let w := cd_weights c in
+  let d := w_d w in
+  let g := cd_grid c in
+  let tr := cd_trace c in
+  match float_table w, exp_up_fn with
+  | Some cols, Some F =>
+      let es := map (expcol_of F) cols in
+      Nat.ltb 0 d && is_pow2 (pow2f (- g)) (- g) &&
+      all_below d (fun t1 =>
+        let e1 := nth t1 es dflt_expcol in
+        let plane := nth t1 tr [] in
+        all_below d (fun t2 =>
+          let e2 := nth t2 es dflt_expcol in
+          let p12 := mul_up_list (ec_a e1) (ec_a e2) in
+          let row := nth t2 plane [] in
+          all_below d (fun t3 =>
+            triple_okf F e1 e2 (nth t3 es dflt_expcol) p12 (max3 t1 t2 t3)
+              (kbound g (nth t3 row 0%float))))) &&
+      loss_claim_okn 3 (zsum d (fun t1 => zsum d (fun t2 => zsum d (fun t3 =>
+                           fz0 (fget3 tr t1 t2 t3))))) (- g) d (cd_p c) (cd_q c)
+  | _, _ => false
+  end.
+
+Theorem check_brute_force_loss3f_correct c :
+  check_brute_force_loss3f c = true ->
+  expected_loss3 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
+Proof.
+  unfold check_brute_force_loss3f.
+  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
+  destruct exp_up_fn as [F|] eqn:HF; [|discriminate].
+  rewrite !andb_true_iff, Nat.ltb_lt, !all_below_spec.
+  intros (((Hd & Hp) & Hall) & Hclaim).
+  unfold expected_loss3. apply (loss_claim_okn_spec _ _ _ _ _ _ _ Hclaim).
+  apply (case_table3_le (model_of (cd_weights c))). intros t1 t2 t3 H1 H2 H3.
+  specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
+  rewrite all_below_spec in Hall. specialize (Hall t3 H3).
+  destruct (expcols_spec F _ cols t1 HF Ht H1) as (N1 & L1 & C1).
+  destruct (expcols_spec F _ cols t2 HF Ht H2) as (N2 & L2 & C2).
+  destruct (expcols_spec F _ cols t3 HF Ht H3) as (N3 & L3 & C3).
+  rewrite N1, N2, N3 in Hall.
+  exact (triple_okf_spec F (model_of (cd_weights c)) _ _ _ t1 t2 t3 _ _ HF Hd H1 H2 H3
+                         L1 L2 L3 C1 C2 C3 (kbound_spec _ _ Hp) Hall).
+Qed.
+
+(** Sorted inputs t1 <= t2 <= t3, trace entry [t3][t2][t1]; the checker runs the triple
+    (t3, t2, t1), whose loss is the same ([f3_swap13]). *)
+Definition check_symmetry_loss3f (c : cdata (list (list (list float)))) : bool :=
+  let w := cd_weights c in
+  let d := w_d w in
+  let g := cd_grid c in
+  let tr := cd_trace c in
+  match float_table w, exp_up_fn with
+  | Some cols, Some F =>
+      let es := map (expcol_of F) cols in
+      Nat.ltb 0 d && is_pow2 (pow2f (- g)) (- g) &&
+      all_below d (fun t3 =>
+        let e3 := nth t3 es dflt_expcol in
+        let plane := nth t3 tr [] in
+        all_below (S t3) (fun t2 =>
+          let e2 := nth t2 es dflt_expcol in
+          let p32 := mul_up_list (ec_a e3) (ec_a e2) in
+          let row := nth t2 plane [] in
+          all_below (S t2) (fun t1 =>
+            triple_okf F e3 e2 (nth t1 es dflt_expcol) p32 (max3 t3 t2 t1)
+              (kbound g (nth t1 row 0%float))))) &&
+      loss_claim_okn 3 (zsum d (fun t3 => zsum (S t3) (fun t2 => zsum (S t2) (fun t1 =>
+                           mult3z t1 t2 t3 * fz0 (fget3 tr t3 t2 t1))%Z)))
+                     (- g) d (cd_p c) (cd_q c)
+  | _, _ => false
+  end.
+
+Theorem check_symmetry_loss3f_correct c :
+  check_symmetry_loss3f c = true ->
+  expected_loss3 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
+Proof.
+  unfold check_symmetry_loss3f.
+  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
+  destruct exp_up_fn as [F|] eqn:HF; [|discriminate].
+  rewrite !andb_true_iff, Nat.ltb_lt, !all_below_spec.
+  intros (((Hd & Hp) & Hall) & Hclaim).
+  unfold expected_loss3. apply (loss_claim_okn_spec _ _ _ _ _ _ _ Hclaim).
+  apply (sorted_case_table3_le (model_of (cd_weights c))). intros t3 t2 t1 H3 H2 H1.
+  specialize (Hall t3 H3). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
+  rewrite all_below_spec in Hall. specialize (Hall t1 H1).
+  change (mlp_d (model_of (cd_weights c))) with (w_d (cd_weights c)) in H3.
+  assert (H2' : (t2 < w_d (cd_weights c))%nat) by lia.
+  assert (H1' : (t1 < w_d (cd_weights c))%nat) by lia.
+  destruct (expcols_spec F _ cols t1 HF Ht H1') as (N1 & L1 & C1).
+  destruct (expcols_spec F _ cols t2 HF Ht H2') as (N2 & L2 & C2).
+  destruct (expcols_spec F _ cols t3 HF Ht H3) as (N3 & L3 & C3).
+  rewrite N1, N2, N3 in Hall.
+  rewrite (f3_swap13 (model_of (cd_weights c)) t1 t2 t3).
+  exact (triple_okf_spec F (model_of (cd_weights c)) _ _ _ t3 t2 t1 _ _ HF Hd H3 H2' H1'
+                         L3 L2 L1 C3 C2 C1 (kbound_spec _ _ Hp) Hall).
+Qed.
+
+(** ** Verdicts of inputs *)
+
+(** Input (t1, t2, t3) with label y is correct, from columns c1, c2, c3, the upward sum [u12]
+    of the first two columns' upper ends and the upper ends [u3] of the third. *)
+Definition correct3_f (c1 c2 c3 : list I.type) (u12 u3 : list float) (y : nat) : bool :=
+  let lo := lb (I.add prec (I.add prec (nth y c1 I.zero) (nth y c2 I.zero)) (nth y c3 I.zero)) in
+  I.F.real lo && below_all lo u12 u3 (Some y).
+
+Lemma correct3_f_spec w cols t1 t2 t3 :
+  float_table w = Some cols -> (t1 < w_d w)%nat -> (t2 < w_d w)%nat -> (t3 < w_d w)%nat ->
+  correct3_f (nth t1 cols []) (nth t2 cols []) (nth t3 cols [])
+    (add_up_list (nth t1 (map (map ub) cols) []) (nth t2 (map (map ub) cols) []))
+    (nth t3 (map (map ub) cols) []) (max3 t1 t2 t3) = true ->
+  correct3b (model_of w) t1 t2 t3 = true.
+Proof.
+  intros Ht H1 H2 H3. destruct (float_table_spec w cols Ht) as (Lc & Lr & V).
+  destruct (ups_spec w cols t1 Ht H1) as [Lu1 U1].
+  destruct (ups_spec w cols t2 Ht H2) as [Lu2 U2].
+  destruct (ups_spec w cols t3 Ht H3) as [Lu3 U3].
+  destruct (add_up_list_spec _ _ (fun k => W (model_of w) k t1) (fun k => W (model_of w) k t2)
+              (eq_trans Lu1 (eq_sym Lu2))) as [L12 U12];
+    [rewrite Lu1; exact U1|rewrite Lu1; exact U2|].
+  set (y := max3 t1 t2 t3).
+  assert (Hy : (y < w_d w)%nat) by (unfold y, max3; repeat apply Nat.max_lub_lt; auto).
+  unfold correct3_f. rewrite andb_true_iff. intros [Rlo Hall].
+  apply correct3b_spec. unfold correct3, correct. fold y. intros j Hj Hne.
+  rewrite !logits3_eq_W. change (mlp_d (model_of w)) with (w_d w) in Hj.
+  assert (Hlo : toR (lb (I.add prec (I.add prec (nth y (nth t1 cols []) I.zero)
+                                                (nth y (nth t2 cols []) I.zero))
+                                    (nth y (nth t3 cols []) I.zero)))
+                <= W (model_of w) y t1 + W (model_of w) y t2 + W (model_of w) y t3).
+  { apply lb_spec; [|exact Rlo]. apply encl_add; [apply encl_add|]; apply V; auto. }
+  assert (Hs : Some y <> Some j) by (intros E; injection E; lia).
+  pose proof (below_all_spec _ _ _ _ (fun k => W (model_of w) k t1 + W (model_of w) k t2)
+                (fun k => W (model_of w) k t3) Rlo (eq_trans L12 (eq_trans Lu1 (eq_sym Lu3)))
+                ltac:(rewrite L12; exact U12) ltac:(rewrite L12, Lu1; exact U3) Hall j
+                ltac:(rewrite L12, Lu1; exact Hj) Hs) as Hj'.
+  simpl in Hj'. lra.
+Qed.
+
+Definition check_brute_force_accuracy3f (c : cdata (list (list (list bool)))) : bool :=
+  let w := cd_weights c in
+  let d := w_d w in
+  let tr := cd_trace c in
+  match float_table w with
+  | Some cols =>
+      let ups := map (map ub) cols in
+      all_below d (fun t1 =>
+        let c1 := nth t1 cols [] in
+        let u1 := nth t1 ups [] in
+        let plane := nth t1 tr [] in
+        all_below d (fun t2 =>
+          let c2 := nth t2 cols [] in
+          let u12 := add_up_list u1 (nth t2 ups []) in
+          let row := nth t2 plane [] in
+          all_below d (fun t3 =>
+            if nth t3 row false
+            then correct3_f c1 c2 (nth t3 cols []) u12 (nth t3 ups []) (max3 t1 t2 t3)
+            else true))) &&
+      acc_claim_okn 3 (zsum d (fun t1 => zsum d (fun t2 => zsum d (fun t3 =>
+                          zind (bget3 tr t1 t2 t3))))) d (cd_p c) (cd_q c)
+  | None => false
+  end.
+
+Theorem check_brute_force_accuracy3f_correct c :
+  check_brute_force_accuracy3f c = true ->
+  accuracy3 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
+Proof.
+  unfold check_brute_force_accuracy3f.
+  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
+  rewrite andb_true_iff, all_below_spec. intros [Hall Hclaim].
+  apply Rle_ge. unfold accuracy3. apply (acc_claim_okn_spec _ _ _ _ _ _ Hclaim).
+  apply (verdict_count3_le (model_of (cd_weights c))). intros t1 t2 t3 H1 H2 H3 Hb.
+  specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
+  rewrite all_below_spec in Hall. specialize (Hall t3 H3).
+  unfold bget3 in Hb. rewrite Hb in Hall.
+  exact (correct3_f_spec _ cols t1 t2 t3 Ht H1 H2 H3 Hall).
+Qed.
+
+(** Sorted inputs, trace entry [t3][t2][t1]; the checker tests the triple (t3, t2, t1), whose
+    verdict is the same ([correct3b_swap12], [correct3b_swap23]). *)
+Definition check_symmetry_accuracy3f (c : cdata (list (list (list bool)))) : bool :=
+  let w := cd_weights c in
+  let d := w_d w in
+  let tr := cd_trace c in
+  match float_table w with
+  | Some cols =>
+      let ups := map (map ub) cols in
+      all_below d (fun t3 =>
+        let c3 := nth t3 cols [] in
+        let u3 := nth t3 ups [] in
+        let plane := nth t3 tr [] in
+        all_below (S t3) (fun t2 =>
+          let c2 := nth t2 cols [] in
+          let u32 := add_up_list u3 (nth t2 ups []) in
+          let row := nth t2 plane [] in
+          all_below (S t2) (fun t1 =>
+            if nth t1 row false
+            then correct3_f c3 c2 (nth t1 cols []) u32 (nth t1 ups []) (max3 t3 t2 t1)
+            else true))) &&
+      acc_claim_okn 3 (zsum d (fun t3 => zsum (S t3) (fun t2 => zsum (S t2) (fun t1 =>
+                          if bget3 tr t3 t2 t1 then mult3z t1 t2 t3 else 0%Z))))
+                    d (cd_p c) (cd_q c)
+  | None => false
+  end.
+
+Theorem check_symmetry_accuracy3f_correct c :
+  check_symmetry_accuracy3f c = true ->
+  accuracy3 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
+Proof.
+  unfold check_symmetry_accuracy3f.
+  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
+  rewrite andb_true_iff, all_below_spec. intros [Hall Hclaim].
+  apply Rle_ge. unfold accuracy3. apply (acc_claim_okn_spec _ _ _ _ _ _ Hclaim).
+  apply (sorted_verdict_count3_le (model_of (cd_weights c))). intros t3 t2 t1 H3 H2 H1 Hb.
+  specialize (Hall t3 H3). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
+  rewrite all_below_spec in Hall. specialize (Hall t1 H1).
+  unfold bget3 in Hb. rewrite Hb in Hall.
+  change (mlp_d (model_of (cd_weights c))) with (w_d (cd_weights c)) in H3.
+  rewrite correct3b_swap12, correct3b_swap23, correct3b_swap12.
+  exact (correct3_f_spec _ cols t3 t2 t1 Ht H3 ltac:(lia) ltac:(lia) Hall).
+Qed.
