@@ -73,6 +73,21 @@ class ExactModel:
         scaled = (flint.arb_mat(self.table) * (factor * self._unit)).entries()
         return flint.arb_mat(self.d, self.d, [x.exp() for x in scaled])
 
+    def column_maxima(self) -> np.ndarray:
+        """max_j W[j, t] per column t, exact (fmpz, units 2^scale)."""
+        return self.W.max(axis=0)
+
+    def shifted_exp_upper(self) -> np.ndarray:
+        """Binary64 upper bounds of exp(W[j, t] - max_j W[j, t]) (at most 1): each arb ball's
+        exact upper end rounded to a double and moved one step up, and at least 2^-300 so
+        that products of three entries stay normal numbers (raising an upper bound keeps it
+        one)."""
+        shifts = flint.fmpz_mat(1, self.d, self.column_maxima().tolist())
+        ones = flint.fmpz_mat(self.d, 1, [1] * self.d)
+        scaled = (flint.arb_mat(self.table - ones * shifts) * self._unit).entries()
+        upper = np.array([float(x.exp().upper()) for x in scaled]).reshape(self.d, self.d)
+        return np.maximum(np.nextafter(upper, np.inf), 2.0 ** -300)
+
     def float_w(self) -> np.ndarray:
         """W as float64 (each entry the nearest double to the exact value, x 2^-scale)."""
         if self._float_w is None:
@@ -83,34 +98,42 @@ class ExactModel:
 # --- loss ---------------------------------------------------------------------------------
 
 
-def _loss_of_partition(model, partition: flint.arb, label_units: int):
-    """Ball of log(partition) - label * 2^scale: the loss of one input."""
-    return partition.log() - model.arb(label_units)
+def _upper_gram(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """Upper bounds of (A^T B)[s, t] = sum_j A[j, s] B[j, t] for non-negative binary64 A, B
+    whose products are normal: any BLAS order of a sum of d products errs by at most
+    gamma_d = d u / (1 - d u) of the exact sum (u = 2^-53), so the exact sum is at most
+    fl / (1 - gamma_d) <= fl (1 + 2 gamma_d); the last product is moved one step up."""
+    d = A.shape[0]
+    gamma = d * 2.0**-53 / (1 - d * 2.0**-53)
+    return np.nextafter((A.T @ B) * (1 + 2 * gamma), np.inf)
 
 
 def _verify_case_uppers(model: ExactModel, cases: np.ndarray, upper: np.ndarray, grid) -> None:
-    """Every upper[i] / 2^40 must bound the loss of input cases[i] from above."""
-    B = model.exp_table()
+    """Every upper[i] * grid must bound the loss of input cases[i] from above:
+    LSE(z) - z_y = log(sum_j prod_k exp(W[j, t_k] - s_k)) + sum_k s_k - sum_k W[y, t_k] with
+    s_t = max_j W[j, t]. The sum is bounded from above in binary64 (`_upper_gram`, from upper
+    bounds of the shifted exponentials), then log, shifts, labels and the comparison are arb
+    balls and exact integers."""
+    B = model.shifted_exp_upper()
     grid_arb = flint.arb(flint.fmpq(grid.numerator, grid.denominator))
     n = cases.shape[1]
-    by_last = {}
-    for i, case in enumerate(cases.tolist()):
-        by_last.setdefault(case[-1] if n == 3 else None, []).append(i)
-    for last, indices in tqdm(by_last.items(), desc="check losses", disable=None, leave=False):
+    shifts = model.column_maxima()
+    offsets = sum(shifts[cases[:, k]] - model.W[cases.max(axis=1), cases[:, k]]
+                  for k in range(n))  # sum_k s_k - z_y, exact (fmpz)
+    groups = {None: np.arange(len(cases))} if n == 2 else {
+        last: np.flatnonzero(cases[:, -1] == last) for last in np.unique(cases[:, -1]).tolist()}
+    for last, indices in tqdm(groups.items(), desc="check losses", disable=None, leave=False):
         if n == 2:
-            gram = B.transpose() * B
-        else:
-            weighted = flint.arb_mat([[B[j, t] * B[j, last] for t in range(model.d)]
-                                      for j in range(model.d)])
-            gram = weighted.transpose() * B
-        for i in indices:
-            case = cases[i].tolist()
-            y = max(case)
-            label = sum(model.W[y, t] for t in case)
-            loss = _loss_of_partition(model, gram[case[0], case[1]], label)
-            if not loss <= int(upper[i]) * grid_arb:
-                raise Rejected(f"trace.case_upper[{_fmt(case)}]",
-                               f"{float(int(upper[i]) * grid):.12g} is not an upper bound of "
+            gram = _upper_gram(B, B)
+        else:  # products of two upper bounds, rounded to nearest then moved one step up
+            gram = _upper_gram(np.nextafter(B * B[:, [last]], np.inf), B)
+        sums = gram[cases[indices, 0], cases[indices, 1]].tolist()
+        for i, total, offset, u in zip(indices.tolist(), sums, offsets[indices].tolist(),
+                                       upper[indices].tolist()):
+            loss = flint.arb(total).log() + model.arb(offset)
+            if not loss <= u * grid_arb:
+                raise Rejected(f"trace.case_upper[{_fmt(cases[i])}]",
+                               f"{float(u * grid):.12g} is not an upper bound of "
                                f"the loss (about {float(loss.mid()):.12g})")
 
 
@@ -129,9 +152,12 @@ def _sorted_cases(d: int, n: int) -> np.ndarray:
     return np.array([(a, b, c) for c in range(d) for a in range(c + 1) for b in range(a, c + 1)])
 
 
-def _multiplicity(case) -> int:
-    distinct = len(set(case))
-    return {(2, 2): 2, (2, 1): 1, (3, 3): 6, (3, 2): 3, (3, 1): 1}[(len(case), distinct)]
+def _multiplicities(cases: np.ndarray) -> np.ndarray:
+    """How many inputs each sorted input stands for: 2/1 (two tokens), 6/3/1 (three)."""
+    if cases.shape[1] == 2:
+        return np.where(cases[:, 0] == cases[:, 1], 1, 2)
+    distinct = 1 + (cases[:, 0] != cases[:, 1]) + (cases[:, 1] != cases[:, 2])
+    return np.array([0, 1, 3, 6])[distinct]
 
 
 def check_brute_force_loss(model: ExactModel, trace: TraceReader) -> Fraction:
@@ -147,7 +173,7 @@ def check_symmetry_loss(model: ExactModel, trace: TraceReader) -> Fraction:
     cases = _sorted_cases(d, n)
     upper = trace.get("case_upper", (len(cases),), "int64")
     _verify_case_uppers(model, cases, upper, trace.grid)
-    total = sum(_multiplicity(tuple(c)) * int(u) for c, u in zip(cases.tolist(), upper))
+    total = sum(m * u for m, u in zip(_multiplicities(cases).tolist(), upper.tolist()))
     return Fraction(total) * trace.grid / d**n
 
 
@@ -231,7 +257,7 @@ def check_symmetry_accuracy(model: ExactModel, trace: TraceReader) -> Fraction:
     cases = _sorted_cases(d, n)
     claimed = trace.get("correct", (len(cases),), "bits")
     _check_correct_claims(model, cases, claimed)
-    return Fraction(sum(_multiplicity(tuple(c)) for c in cases[claimed].tolist()), d**n)
+    return Fraction(int(_multiplicities(cases[claimed]).sum()), d**n)
 
 
 def check_convexity_accuracy(model: ExactModel, trace: TraceReader) -> Fraction:
@@ -263,11 +289,11 @@ def check_convexity_accuracy(model: ExactModel, trace: TraceReader) -> Fraction:
             raise Rejected(f"trace.runner_up[{t},{c}]", "not the strongest competitor of c")
         margin[t, c] = z[c] - z[j]
     count = 0
-    for c in range(d):
-        for a in range(c + 1):
-            for b in range(a, c + 1):
-                if margin[a, c] + margin[b, c] > 0:
-                    count += _multiplicity((a, b, c))
+    for c in range(d):  # sorted inputs (a, b, c), a <= b <= c, with margin sum > 0
+        m = np.array([margin[a, c] for a in range(c + 1)], dtype=object)
+        a, b = np.triu_indices(c + 1)
+        good = (m[a] + m[b] > 0).astype(bool)
+        count += int(_multiplicities(np.stack([a, b, np.full_like(a, c)], axis=1)[good]).sum())
     return Fraction(count, d**3)
 
 
