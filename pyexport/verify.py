@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pyexport.families import UnsupportedCertificate
-from pyexport.kernels.termsize import TermStreamError, declarations_size
+from pyexport.kernels.termsize import TermSize, TermStreamError, declarations_size
 from pyexport.render import REPO_ROOT, render
 
 COQ_DIR = REPO_ROOT / "coq"
@@ -224,21 +224,50 @@ def build_coq_library() -> tuple[bool, str]:
 
 def _coq_measure(work: Path, module: str, data: list[str], theorem: str) -> tuple[int, int]:
     """DAG and tree size of the certificate's data (Ltac2 walk) and theorem (coq-elpi walk:
-    its proof is opaque), the DAG shared across all of them."""
-    lines = ["From Ltac2 Require Import Ltac2.", "Require Import PyExportTools.TermSize.",
-             "Require Import PyExportTools.LibrarySize.",
-             f"Require Import PyExportCerts.{module}."]
+    its proof is opaque). Each data module is measured by its own coqc, whose node stream is
+    read as it comes, so memory stays that of one module; the DAG is shared within a data
+    module and within the check file's declarations, not across them (the data modules hold
+    only literals, so little sharing is lost)."""
+    groups: dict[str, list[str]] = {}
     for name in data:
-        lines.append(f'Ltac2 Eval Message.print (Message.of_string "@@DECL {name}"); '
-                     f"print_constant_nodes reference:({name}).")
-    lines.append(f'Elpi pyexport_library_nodes "--constants" "{module}.{theorem}".')
-    measure = work / f"Measure_{module}.v"
-    measure.write_text("\n".join(lines) + "\n")
-    code, out, _ = _run(["coqc", *_coq_flags(work), str(measure)], work)
+        owner = name.split(".", 1)[0]
+        groups.setdefault(owner if owner.startswith(f"{module}_data") else module, []).append(name)
+    total = TermSize(0, 0)
+    for owner, names in groups.items():
+        lines = ["From Ltac2 Require Import Ltac2.", "Require Import PyExportTools.TermSize.",
+                 "Require Import PyExportTools.LibrarySize.",
+                 f"Require Import PyExportCerts.{owner}."]
+        for name in names:
+            lines.append(f'Ltac2 Eval Message.print (Message.of_string "@@DECL {name}"); '
+                         f"print_constant_nodes reference:({name}).")
+        if owner == module:
+            lines.append(f'Elpi pyexport_library_nodes "--constants" "{module}.{theorem}".')
+        measure = work / f"Measure_{owner}.v"
+        measure.write_text("\n".join(lines) + "\n")
+        total += _streamed_size(["coqc", *_coq_flags(work), str(measure)], work)
+    return total.dag, total.tree
+
+
+def _streamed_size(argv: list[str], cwd: Path) -> TermSize:
+    """Term size of the node streams a measuring coqc prints, read line by line."""
+    tail: list[str] = []
+
+    def lines(stream):
+        for line in stream:
+            tail[:] = (tail + [line])[-12:]
+            yield line
+
+    with subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True) as proc:
+        try:
+            size = declarations_size(lines(proc.stdout))
+        except TermStreamError:
+            proc.kill()
+            raise
+        code = proc.wait()
     if code:
-        raise RuntimeError(f"term-size measurement failed:\n{_tail(out)}")
-    size = declarations_size(out)
-    return size.dag, size.tree
+        raise RuntimeError("term-size measurement failed:\n" + "".join(tail))
+    return size
 
 
 def coq_library_size() -> dict:

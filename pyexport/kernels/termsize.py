@@ -9,6 +9,7 @@ the tree size counts every node occurrence; the DAG size counts structurally dis
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 
@@ -57,28 +58,29 @@ def parse_nodes(lines: list[str], table: dict | None = None) -> tuple[int, TermS
     return root, TermSize(tree=count, dag=len(table) - before)
 
 
-def split_sections(output: str) -> dict[str, list[str]]:
-    """The node lines printed by `print_constant_nodes`, keyed `name:TYPE` / `name:BODY`.
+def split_sections(lines: Iterable[str]) -> Iterator[list[str]]:
+    """The node lines printed by `print_constant_nodes`, one list per type or body stream, in
+    order; the lines are read as they come (one stream in memory at a time).
 
     The caller prints `@@DECL name` before each declaration's streams.
     """
-    sections: dict[str, list[str]] = {}
-    current = name = None
-    for line in output.splitlines():
+    current = None
+    for line in lines:
         line = line.strip()
-        if line.startswith("@@DECL "):
-            name = line.split(" ", 1)[1]
-        elif line in ("@@TYPE", "@@BODY"):
-            current = sections.setdefault(f"{name}:{line[2:]}", [])
-        elif line == "@@END":
-            current = None
+        if line in ("@@TYPE", "@@BODY", "@@END"):
+            if current is not None:
+                yield current
+            current = [] if line != "@@END" else None
         elif current is not None and line.startswith("@") and not line.startswith("@@"):
             current.append(line)
-    return sections
+    if current is not None:
+        yield current
 
 
-def declarations_size(output: str) -> TermSize:
-    """Tree and DAG size of every declaration in the output, the DAG shared across them."""
+def declarations_size(output: str | Iterable[str]) -> TermSize:
+    """Tree and DAG size of every declaration in the output (its text, or its lines as they
+    come), the DAG shared across them."""
+    lines = output.splitlines() if isinstance(output, str) else output
     table: dict = {}
-    tree = sum(parse_nodes(lines, table)[1].tree for lines in split_sections(output).values())
+    tree = sum(parse_nodes(section, table)[1].tree for section in split_sections(lines))
     return TermSize(tree=tree, dag=len(table))
