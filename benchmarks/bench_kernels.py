@@ -126,7 +126,8 @@ def verify_process(path: Path) -> dict:
     """`pyexport verify --prover coq` on one file in its own process: Coq's verdict and wall
     time, and the peak resident memory of the largest process of the tree (GNU time's %M)."""
     argv = ["/usr/bin/time", "-f", "@@maxrss %M", sys.executable, "-m", "pyexport.cli",
-            "verify", str(path), "--prover", "coq", "--json", "--timeout", str(LIMIT)]
+            "verify", str(path), "--prover", "coq", "--json", "--timeout", str(LIMIT),
+            "--no-term-size"]
     proc = subprocess.run(argv, capture_output=True, text=True)
     report = json.loads(proc.stdout[proc.stdout.index("{"):])
     (coq,) = [k for k in report["kernels"] if k["prover"] == "coq"]

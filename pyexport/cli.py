@@ -104,6 +104,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="kernel time limit in seconds (default 3600): verdict `timeout`")
     s.add_argument("--native", action="store_true",
                    help="close by native compilation (native_decide / native_compute)")
+    s.add_argument("--no-term-size", dest="term_size", action="store_false",
+                   help="skip measuring the checked term size (it walks every node: minutes "
+                        "at millions of trace entries)")
     s.set_defaults(run=cmd_verify)
 
     s = sub.add_parser("audit", help="what a certificate proves, on what it rests, and "
@@ -266,13 +269,14 @@ def cmd_render(args) -> int:
 
 
 def verify_file(path: Path, provers: list[str], keep: Path | None = None, native: bool = False,
-                timeout: float | None = None):
+                timeout: float | None = None, term_size: bool = True):
     """Run the kernels on a certificate file and record their results in the manifest of its
     folder (the certificate itself is not rewritten); return the results and the document."""
     from pyexport.verify import verify
 
     doc = cert.read(path)
-    results = verify(doc, provers, keep=keep, native=native, timeout=timeout)
+    results = verify(doc, provers, keep=keep, native=native, timeout=timeout,
+                     term_size=term_size)
     archive.record_results(path, doc, {r.prover: r.to_json() for r in results})
     return results, doc
 
@@ -314,7 +318,7 @@ def cmd_verify(args) -> int:
     if args.all:
         return _verify_archive(args, provers)
     results, doc = verify_file(args.file, provers, keep=args.keep, native=args.native,
-                               timeout=args.timeout)
+                               timeout=args.timeout, term_size=args.term_size)
     about = archive.statement(doc)
     ok = _kernels_accepted(results) and not about["registration"].startswith("stale")
     library = _library_size(results)
@@ -354,7 +358,8 @@ def _verify_archive(args, provers: list[str]) -> int:
             doc = cert.read(path)
             verdict = check(doc)
             archive.record_results(path, doc, {"checker": verdict.to_json()})
-            kernels, _ = verify_file(path, provers, native=args.native, timeout=args.timeout)
+            kernels, _ = verify_file(path, provers, native=args.native, timeout=args.timeout,
+                                     term_size=args.term_size)
             about = archive.statement(doc)
             stale = about["registration"].startswith("stale")
             kernel_text = ", ".join(f"{k.prover} {k.verdict}" for k in kernels)

@@ -295,7 +295,8 @@ def coq_library_size() -> dict:
     return result
 
 
-def verify_coq(doc: dict, work: Path, native: bool, timeout: float | None) -> KernelResult:
+def verify_coq(doc: dict, work: Path, native: bool, timeout: float | None,
+               term_size: bool = True) -> KernelResult:
     if not shutil.which("coqc"):
         return KernelResult("coq", "not-installed", message=f"coqc not found; {COQ_INSTALL}")
     ok, out = build_coq_library()
@@ -310,7 +311,7 @@ def verify_coq(doc: dict, work: Path, native: bool, timeout: float | None) -> Ke
     if result.verdict != "accepted":
         return result
     result.axioms = coq_axioms(out)
-    if _refuse_axioms(result, [a for a in result.axioms if not coq_allowed(a)]):
+    if _refuse_axioms(result, [a for a in result.axioms if not coq_allowed(a)]) or not term_size:
         return result
     result.term_size_dag, result.term_size_tree = _coq_measure(
         work, ctx["module_name"], list(ctx["DATA_NAMES"]), ctx["THEOREM_NAME"])
@@ -334,7 +335,8 @@ def lean_term_size(output: str) -> tuple[int | None, int | None]:
     return sum(int(d) for _, d in rows), sum(int(t) for t, _ in rows)
 
 
-def verify_lean(doc: dict, work: Path, native: bool, timeout: float | None) -> KernelResult:
+def verify_lean(doc: dict, work: Path, native: bool, timeout: float | None,
+                term_size: bool = True) -> KernelResult:
     lake = shutil.which("lake")
     if not lake:
         return KernelResult("lean", "not-installed", message=f"lake not found; {LEAN_INSTALL}")
@@ -347,7 +349,7 @@ def verify_lean(doc: dict, work: Path, native: bool, timeout: float | None) -> K
         return result
     result.axioms = lean_axioms(out)
     allowed = LEAN_AXIOMS | (LEAN_NATIVE_AXIOMS if native else set())
-    if _refuse_axioms(result, sorted(set(result.axioms) - allowed)):
+    if _refuse_axioms(result, sorted(set(result.axioms) - allowed)) or not term_size:
         return result
     result.term_size_dag, result.term_size_tree = lean_term_size(out)
     return result
@@ -357,10 +359,10 @@ RUNNERS = {"coq": verify_coq, "lean": verify_lean}
 
 
 def verify(doc: dict, provers: list[str], keep: Path | None = None, native: bool = False,
-           timeout: float | None = None) -> list[KernelResult]:
+           timeout: float | None = None, term_size: bool = True) -> list[KernelResult]:
     """Run every requested kernel on the certificate; rendered files stay in `keep` if given;
     a kernel that runs past `timeout` seconds (default KERNEL_TIMEOUT) gets the verdict
-    `timeout`."""
+    `timeout`; `term_size=False` skips measuring the checked term size (left None)."""
     results = []
     with tempfile.TemporaryDirectory(prefix="pyexport-verify-") as tmp:
         base = Path(keep).resolve() if keep else Path(tmp)  # the kernels run inside it
@@ -368,7 +370,7 @@ def verify(doc: dict, provers: list[str], keep: Path | None = None, native: bool
             work = base / prover
             work.mkdir(parents=True, exist_ok=True)
             try:
-                results.append(RUNNERS[prover](doc, work, native, timeout))
+                results.append(RUNNERS[prover](doc, work, native, timeout, term_size))
             except UnsupportedCertificate as exc:
                 results.append(KernelResult(prover, "unsupported", message=str(exc)))
             except (RuntimeError, TermStreamError, subprocess.TimeoutExpired, OSError) as exc:

@@ -171,3 +171,10 @@ def test_convexity_loss_uses_the_float_checker_only_with_kernel_slack(tmp_path, 
     assert "check_convexity_loss2_correct" in text and "loss2f" not in text
     (result,) = verify(archived, ["coq"], keep=tmp_path)
     assert result.verdict == "accepted", result.message
+
+
+def test_term_size_can_be_skipped(tmp_path):
+    (result,) = verify(certificate_of(SMALL, "convexity", "loss"), ["coq"], keep=tmp_path,
+                       term_size=False)
+    assert result.verdict == "accepted", result.message
+    assert result.term_size_dag is None and result.term_size_tree is None
