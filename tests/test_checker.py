@@ -98,8 +98,8 @@ def test_nan_weights_are_unusable(certificates):
         check(doc)
 
 
-def _exact_loss(model, case) -> "flint.arb":
-    """The loss of one input from the float32 weights, in 200-bit arb balls (independent of
+def _exact_logits(model, case) -> "flint.arb_mat":
+    """The logits of one input from the float32 weights, as 200-bit arb balls (independent of
     the checker's table and of its binary64 sums)."""
     import flint
 
@@ -107,29 +107,50 @@ def _exact_loss(model, case) -> "flint.arb":
     E, H, U = (flint.arb_mat([[flint.arb(float(x)) for x in row] for row in m.tolist()])
                for m in (model.E, model.H, model.U))
     counts = flint.arb_mat([[case.count(s)] for s in range(model.config.d_vocab)])
-    z = U * (H * (E * counts))
-    y = max(case)
-    total = sum((z[j, 0].exp() for j in range(model.config.d_vocab)), flint.arb(0))
-    return total.log() - z[y, 0]
+    return U * (H * (E * counts))
+
+
+def _lse(z) -> "flint.arb":
+    import flint
+
+    return sum((z[j, 0].exp() for j in range(z.nrows())), flint.arb(0)).log()
+
+
+def _entries_around(value, index, name, doc):
+    """Copies of doc whose trace entry `index` is 2^-36 above (first) or below value."""
+    for offset, above in ((2.0**-36, True), (-(2.0**-36), False)):
+        copied = copy.deepcopy(doc)
+        entry = int(((value + offset) * 2**40).floor().unique_fmpz()) + (1 if above else 0)
+        edit_array(copied, ["trace", "arrays", name],
+                   lambda a: a.reshape(-1).__setitem__(index, entry))
+        yield copied, above
 
 
 @pytest.mark.parametrize("n", [2, 3])
 def test_loss_entries_are_checked_to_within_2_to_the_minus_36(certificates, n):
-    """A brute-force loss entry 2^-36 above the input's exact loss is accepted, one 2^-36
+    """A brute-force loss entry 2^-36 above an input's exact loss is accepted, one 2^-36
     below it is rejected: the binary64 sums cannot let a false entry through, nor reject a
     true one with that much room."""
     model = MODEL2 if n == 2 else MODEL3
-    d = model.config.d_vocab
     index = 7
-    case = tuple(int(t) for t in np.unravel_index(index, (d,) * n))
-    loss = _exact_loss(model, case)
-    for offset, accepted in ((2.0**-36, True), (-(2.0**-36), False)):
-        doc = copy.deepcopy(certificates[(n, "brute-force", "loss")])
-        value = loss + offset
-        entry = int((value * 2**40).floor().unique_fmpz()) + (1 if accepted else 0)
-        edit_array(doc, ["trace", "arrays", "case_upper"],
-                   lambda a: a.reshape(-1).__setitem__(index, entry))
+    case = tuple(int(t) for t in np.unravel_index(index, (model.config.d_vocab,) * n))
+    z = _exact_logits(model, case)
+    loss = _lse(z) - z[max(case), 0]
+    for doc, accepted in _entries_around(loss, index, "case_upper",
+                                         certificates[(n, "brute-force", "loss")]):
         verdict = check(doc)
         assert verdict.accepted == accepted, verdict
         if not accepted:
             assert verdict.step == f"trace.case_upper[{','.join(map(str, case))}]"
+
+
+def test_lse_entries_are_checked_to_within_2_to_the_minus_36(certificates):
+    """The same for the convexity certificate's LSE(z(t,t)) entries (two tokens)."""
+    t = 3
+    lse = _lse(_exact_logits(MODEL2, (t, t)))
+    for doc, accepted in _entries_around(lse, t, "lse_upper",
+                                         certificates[(2, "convexity", "loss")]):
+        verdict = check(doc)
+        assert verdict.accepted == accepted, verdict
+        if not accepted:
+            assert verdict.step == f"trace.lse_upper[{t}]"

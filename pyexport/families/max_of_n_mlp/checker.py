@@ -3,7 +3,9 @@
 It shares no numeric code with the strategies: logits are computed in exact integer arithmetic
 (python-flint `fmpz_mat`; every float32 weight is an integer times a power of two), exp and
 log are enclosed with python-flint's `arb` ball arithmetic, and sums of trace values are exact
-rationals. A trace value is accepted only if a sound test proves it:
+rationals. The partition sums sum_j exp(z_j) are bounded from above in binary64: upper ends of
+arb exponentials, one BLAS product, and the a-priori error bound of any summation order
+(`_upper_gram`). A trace value is accepted only if a sound test proves it:
 
     loss upper bound u of an input   <=>  log(sum_j exp(z_j)) - z_y <= u, tested as arb balls
     LSE upper bound l of a vector    <=>  log(sum_j exp(z_j)) <= l
@@ -26,6 +28,7 @@ from pyexport.checker import Rejected, TraceReader, grid
 from pyexport.dyadic import dyadic_matrix
 
 ARB_PRECISION = 160  # bits; trace values carry 2^-40 slack, far above the ball radii
+EXP_PRECISION = 64  # bits, for the d^2 exponentials rounded to binary64 bounds anyway
 
 
 def check(strategy: str, quantity: str, config, weights: dict, trace, parameters: dict):
@@ -67,25 +70,24 @@ class ExactModel:
         """Exact integer logits (times 2^scale) of one input."""
         return sum(self.W[:, t] for t in tokens)
 
-    def exp_table(self, factor: int = 1) -> flint.arb_mat:
-        """The arb matrix exp(factor W[j, t]): the table as exact balls (converted in C), one
-        arb exp per entry."""
-        scaled = (flint.arb_mat(self.table) * (factor * self._unit)).entries()
-        return flint.arb_mat(self.d, self.d, [x.exp() for x in scaled])
-
     def column_maxima(self) -> np.ndarray:
         """max_j W[j, t] per column t, exact (fmpz, units 2^scale)."""
         return self.W.max(axis=0)
 
-    def shifted_exp_upper(self) -> np.ndarray:
-        """Binary64 upper bounds of exp(W[j, t] - max_j W[j, t]) (at most 1): each arb ball's
-        exact upper end rounded to a double and moved one step up, and at least 2^-300 so
-        that products of three entries stay normal numbers (raising an upper bound keeps it
-        one)."""
+    def shifted_exp_upper(self, factor: int = 1) -> np.ndarray:
+        """Binary64 upper bounds of exp(factor (W[j, t] - max_j W[j, t])) (at most 1): each
+        arb ball's exact upper end rounded to a double and moved one step up, and at least
+        2^-300 so that products of three entries stay normal numbers (raising an upper bound
+        keeps it one). The exps run at EXP_PRECISION: a wider ball only loosens the bound."""
         shifts = flint.fmpz_mat(1, self.d, self.column_maxima().tolist())
         ones = flint.fmpz_mat(self.d, 1, [1] * self.d)
-        scaled = (flint.arb_mat(self.table - ones * shifts) * self._unit).entries()
-        upper = np.array([float(x.exp().upper()) for x in scaled]).reshape(self.d, self.d)
+        scaled = (flint.arb_mat(self.table - ones * shifts) * (factor * self._unit)).entries()
+        precision, flint.ctx.prec = flint.ctx.prec, EXP_PRECISION
+        try:
+            upper = [float(x.exp().upper()) for x in scaled]
+        finally:
+            flint.ctx.prec = precision
+        upper = np.array(upper).reshape(self.d, self.d)
         return np.maximum(np.nextafter(upper, np.inf), 2.0 ** -300)
 
     def float_w(self) -> np.ndarray:
@@ -181,10 +183,12 @@ def check_convexity_loss(model: ExactModel, trace: TraceReader) -> Fraction:
     d = model.d
     if model.n == 2:
         lse = trace.get("lse_upper", (d,), "int64")
-        totals = (flint.arb_mat(1, d, [1] * d) * model.exp_table(factor=2)).entries()
+        # LSE(z(t,t)) = log(sum_j exp(2 (W[j,t] - s_t))) + 2 s_t, the sum bounded in binary64
+        totals = _upper_gram(model.shifted_exp_upper(factor=2), np.ones((d, 1)))[:, 0]
+        shifts = model.column_maxima()
         grid_arb = flint.arb(flint.fmpq(trace.grid.numerator, trace.grid.denominator))
         for t in range(d):
-            if not totals[t].log() <= int(lse[t]) * grid_arb:
+            if not flint.arb(totals[t]).log() + model.arb(2 * shifts[t]) <= int(lse[t]) * grid_arb:
                 raise Rejected(f"trace.lse_upper[{t}]", "not an upper bound of LSE(z(t,t))")
         # Each LSE(z(s,s)) appears d times: (1 + s) times with label s, once per label y > s.
         # The label terms: z(s,s)_s (1 + s) times, z(s,s)_y once for y > s; z(s,s)_y = 2 W[y,s].
