@@ -268,21 +268,23 @@ def check_convexity_accuracy(model: ExactModel, trace: TraceReader) -> Fraction:
     d = model.d
     if model.n == 2:
         top2 = trace.get("top2", (d, 2), "int64", counts=d)
-        margin = np.empty((d, d), dtype=object)  # margin[s, y] of input (s, s) with label y
-        for s in range(d):
-            first, second = (int(i) for i in top2[s])
-            column = model.W[:, s]
-            if not (0 <= first < d and 0 <= second < d and first != second):
-                raise Rejected(f"trace.top2[{s}]", "indices out of range or equal")
-            rest = np.delete(column, [first, second])
-            if column[first] < column[second] or any(column[second] < rest):
-                raise Rejected(f"trace.top2[{s}]", "not the two largest logits of z(s,s)")
-            rivals = np.full(d, column[first], dtype=object)
-            rivals[first] = column[second]
-            margin[s] = 2 * (column - rivals)
-        count = sum(1 for t in range(d) if margin[t, t] > 0)
-        count += 2 * sum(1 for t2 in range(d) for t1 in range(t2)
-                         if margin[t1, t2] + margin[t2, t2] > 0)
+        first, second, cols = top2[:, 0], top2[:, 1], np.arange(d)
+        bad = (first < 0) | (first >= d) | (second < 0) | (second >= d) | (first == second)
+        if bad.any():
+            raise Rejected(f"trace.top2[{np.flatnonzero(bad)[0]}]", "indices out of range or equal")
+        W = model.W  # column s holds the logits of input (s, s), halved
+        top, runner = W[first, cols], W[second, cols]
+        others = W.copy()
+        others[first, cols] = W.min() - 1  # every column without its claimed argmax
+        bad = (top < runner) | (runner < others.max(axis=0))
+        if bad.any():
+            raise Rejected(f"trace.top2[{np.flatnonzero(bad)[0]}]",
+                           "not the two largest logits of z(s,s)")
+        margin = 2 * (W.T - top[:, None])  # margin[s, y] of input (s, s) with label y
+        margin[cols, first] = 2 * (top - runner)
+        diagonal = np.diagonal(margin)
+        count = int((diagonal > 0).sum())
+        count += 2 * int(np.triu((margin + diagonal[None, :]) > 0, 1).sum())
         return Fraction(count, d * d)
     pairs = _sorted_cases(d, 2)
     runner_up = trace.get("runner_up", (len(pairs),), "int64")
