@@ -85,10 +85,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="record the verdict in the manifest of the certificate's folder")
     s.set_defaults(run=cmd_check)
 
-    s = sub.add_parser("render", help="render a certificate as a Lean 4 or Coq file")
+    s = sub.add_parser("render", help="render a certificate as Lean 4 or Coq source (Coq: its data "
+                       "modules, then the check file; the paths are printed in compile order)")
     s.add_argument("file", type=Path)
     s.add_argument("--prover", required=True, choices=["lean", "coq"])
-    s.add_argument("-o", "--output", type=Path, required=True, help="folder for the file")
+    s.add_argument("-o", "--output", type=Path, required=True, help="folder for the files")
     s.add_argument("--native", action="store_true",
                    help="close by native compilation (native_decide / native_compute)")
     s.set_defaults(run=cmd_render)

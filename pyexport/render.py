@@ -3,8 +3,8 @@
 Each family renders with its own templates (`templates/<prover>/<family package>/`) and its own
 context builder (`Family.render_context`). A certificate renders to a check file and, when the
 context lists `data_modules` (Coq), one data module per entry before it, which the prover
-compiles first (`data.v.j2`; see coq/README.md, "Data encoding"). Only values produced by code reach a rendered file:
-the context builders print every number and map the model name to an
+compiles first (`data.v.j2`; see coq/README.md, "Data encoding"). Only values produced by code
+reach a rendered file: the context builders print every number and map the model name to an
 identifier, and `validate_context` re-checks the whole context against a fixed alphabet before
 any template sees it. Rendering is deterministic: the same certificate gives byte-identical
 files.
@@ -67,7 +67,8 @@ def _family(doc: dict):
     return get(family_name(doc))
 
 
-def render_files(doc: dict, prover: str, native: bool = False) -> tuple[list[tuple[str, str]], dict]:
+def render_files(doc: dict, prover: str,
+                 native: bool = False) -> tuple[list[tuple[str, str]], dict]:
     """(file name, text) of every rendered file in compile order, the check file last, and the
     context."""
     template_name, data_template, suffix = PROVERS[prover]
