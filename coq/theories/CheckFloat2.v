@@ -689,6 +689,23 @@ Proof.
   intros j Hj. apply V; assumption.
 Qed.
 
+(** [pair_okf_spec] on the expcols of the float table's columns: a trace value k of input
+    (t1, t2) checked by [pair_okf] bounds its loss. *)
+Lemma pair_okf_table F w cols t1 t2 g k :
+  exp_up_fn = Some F -> float_table w = Some cols -> (0 < w_d w)%nat ->
+  (t1 < w_d w)%nat -> (t2 < w_d w)%nat -> is_pow2 (pow2f (- g)) (- g) = true ->
+  pair_okf F (nth t1 (map (expcol_of F) cols) dflt_expcol)
+    (nth t2 (map (expcol_of F) cols) dflt_expcol) (Nat.max t1 t2) (kbound g k) = true ->
+  f2 (model_of w) t1 t2 <= IZR (fz0 k) * bpow radix2 (- g).
+Proof.
+  intros HF Ht Hd H1 H2 Hp Hok.
+  destruct (expcols_spec F _ cols t1 HF Ht H1) as (N1 & L1 & C1).
+  destruct (expcols_spec F _ cols t2 HF Ht H2) as (N2 & L2 & C2).
+  rewrite N1, N2 in Hok.
+  exact (pair_okf_spec F (model_of w) _ _ t1 t2 _ _ HF Hd H1 H2 L1 L2 C1 C2
+                       (kbound_spec _ _ Hp) Hok).
+Qed.
+
 Definition check_brute_force_loss2f (c : cdata (list (list float))) : bool :=
   let w := cd_weights c in
   let d := w_d w in
@@ -720,11 +737,7 @@ Proof.
   unfold expected_loss2. apply (loss_claim_ok_spec _ _ _ _ _ _ Hclaim).
   apply (case_table_le (model_of (cd_weights c))). intros t1 t2 H1 H2.
   specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
-  destruct (expcols_spec F _ cols t1 HF Ht H1) as (N1 & L1 & C1).
-  destruct (expcols_spec F _ cols t2 HF Ht H2) as (N2 & L2 & C2).
-  rewrite N1, N2 in Hall.
-  exact (pair_okf_spec F (model_of (cd_weights c)) _ _ t1 t2 _ _ HF Hd H1 H2 L1 L2 C1 C2
-                       (kbound_spec _ _ Hp) Hall).
+  exact (pair_okf_table F _ cols t1 t2 _ _ HF Ht Hd H1 H2 Hp Hall).
 Qed.
 
 Definition check_symmetry_loss2f (c : cdata (list (list float))) : bool :=
@@ -760,12 +773,7 @@ Proof.
   apply (sorted_case_table_le (model_of (cd_weights c))). intros t2 t1 H2 H1.
   specialize (Hall t2 H2). rewrite all_below_spec in Hall. specialize (Hall t1 H1).
   change (mlp_d (model_of (cd_weights c))) with (w_d (cd_weights c)) in H2.
-  assert (H1' : (t1 < w_d (cd_weights c))%nat) by lia.
-  destruct (expcols_spec F _ cols t1 HF Ht H1') as (N1 & L1 & C1).
-  destruct (expcols_spec F _ cols t2 HF Ht H2) as (N2 & L2 & C2).
-  rewrite N1, N2 in Hall.
-  exact (pair_okf_spec F (model_of (cd_weights c)) _ _ t1 t2 _ _ HF Hd H1' H2 L1 L2 C1 C2
-                       (kbound_spec _ _ Hp) Hall).
+  exact (pair_okf_table F _ cols t1 t2 _ _ HF Ht Hd ltac:(lia) H2 Hp Hall).
 Qed.
 
 (** ** Verdicts per input: the brute-force and symmetry accuracy checkers (two tokens)

@@ -156,6 +156,27 @@ Proof.
   rewrite logits3_eq_W, <- !exp_plus. f_equal. ring.
 Qed.
 
+(** [triple_okf_spec] on the expcols of the float table's columns: a trace value k of input
+    (t1, t2, t3) checked by [triple_okf] bounds its loss. *)
+Lemma triple_okf_table F w cols t1 t2 t3 g k :
+  exp_up_fn = Some F -> float_table w = Some cols -> (0 < w_d w)%nat ->
+  (t1 < w_d w)%nat -> (t2 < w_d w)%nat -> (t3 < w_d w)%nat -> is_pow2 (pow2f (- g)) (- g) = true ->
+  triple_okf F (nth t1 (map (expcol_of F) cols) dflt_expcol)
+    (nth t2 (map (expcol_of F) cols) dflt_expcol) (nth t3 (map (expcol_of F) cols) dflt_expcol)
+    (mul_up_list (ec_a (nth t1 (map (expcol_of F) cols) dflt_expcol))
+                 (ec_a (nth t2 (map (expcol_of F) cols) dflt_expcol)))
+    (max3 t1 t2 t3) (kbound g k) = true ->
+  f3 (model_of w) t1 t2 t3 <= IZR (fz0 k) * bpow radix2 (- g).
+Proof.
+  intros HF Ht Hd H1 H2 H3 Hp Hok.
+  destruct (expcols_spec F _ cols t1 HF Ht H1) as (N1 & L1 & C1).
+  destruct (expcols_spec F _ cols t2 HF Ht H2) as (N2 & L2 & C2).
+  destruct (expcols_spec F _ cols t3 HF Ht H3) as (N3 & L3 & C3).
+  rewrite N1, N2, N3 in Hok.
+  exact (triple_okf_spec F (model_of w) _ _ _ t1 t2 t3 _ _ HF Hd H1 H2 H3
+                         L1 L2 L3 C1 C2 C3 (kbound_spec _ _ Hp) Hok).
+Qed.
+
 Definition check_brute_force_loss3f (c : cdata (list (list (list float)))) : bool :=
   let w := cd_weights c in
   let d := w_d w in
@@ -193,12 +214,7 @@ Proof.
   apply (case_table3_le (model_of (cd_weights c))). intros t1 t2 t3 H1 H2 H3.
   specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
   rewrite all_below_spec in Hall. specialize (Hall t3 H3).
-  destruct (expcols_spec F _ cols t1 HF Ht H1) as (N1 & L1 & C1).
-  destruct (expcols_spec F _ cols t2 HF Ht H2) as (N2 & L2 & C2).
-  destruct (expcols_spec F _ cols t3 HF Ht H3) as (N3 & L3 & C3).
-  rewrite N1, N2, N3 in Hall.
-  exact (triple_okf_spec F (model_of (cd_weights c)) _ _ _ t1 t2 t3 _ _ HF Hd H1 H2 H3
-                         L1 L2 L3 C1 C2 C3 (kbound_spec _ _ Hp) Hall).
+  exact (triple_okf_table F _ cols t1 t2 t3 _ _ HF Ht Hd H1 H2 H3 Hp Hall).
 Qed.
 
 (** Sorted inputs t1 <= t2 <= t3, trace entry [t3][t2][t1]; the checker runs the triple
@@ -242,15 +258,8 @@ Proof.
   specialize (Hall t3 H3). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
   rewrite all_below_spec in Hall. specialize (Hall t1 H1).
   change (mlp_d (model_of (cd_weights c))) with (w_d (cd_weights c)) in H3.
-  assert (H2' : (t2 < w_d (cd_weights c))%nat) by lia.
-  assert (H1' : (t1 < w_d (cd_weights c))%nat) by lia.
-  destruct (expcols_spec F _ cols t1 HF Ht H1') as (N1 & L1 & C1).
-  destruct (expcols_spec F _ cols t2 HF Ht H2') as (N2 & L2 & C2).
-  destruct (expcols_spec F _ cols t3 HF Ht H3) as (N3 & L3 & C3).
-  rewrite N1, N2, N3 in Hall.
   rewrite (f3_swap13 (model_of (cd_weights c)) t1 t2 t3).
-  exact (triple_okf_spec F (model_of (cd_weights c)) _ _ _ t3 t2 t1 _ _ HF Hd H3 H2' H1'
-                         L3 L2 L1 C3 C2 C1 (kbound_spec _ _ Hp) Hall).
+  exact (triple_okf_table F _ cols t3 t2 t1 _ _ HF Ht Hd H3 ltac:(lia) ltac:(lia) Hp Hall).
 Qed.
 
 (** ** Verdicts of inputs *)
