@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections import deque
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -250,11 +251,11 @@ def _coq_measure(work: Path, module: str, data: list[str], theorem: str) -> tupl
 
 def _streamed_size(argv: list[str], cwd: Path) -> TermSize:
     """Term size of the node streams a measuring coqc prints, read line by line."""
-    tail: list[str] = []
+    tail: deque[str] = deque(maxlen=12)
 
     def lines(stream):
         for line in stream:
-            tail[:] = (tail + [line])[-12:]
+            tail.append(line)
             yield line
 
     with subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

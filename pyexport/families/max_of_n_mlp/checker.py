@@ -298,7 +298,7 @@ def check_convexity_accuracy(model: ExactModel, trace: TraceReader) -> Fraction:
     for c in range(d):  # sorted inputs (a, b, c), a <= b <= c, with margin sum > 0
         m = np.array([margin[a, c] for a in range(c + 1)], dtype=object)
         a, b = np.triu_indices(c + 1)
-        good = (m[a] + m[b] > 0).astype(bool)
+        good = m[a] + m[b] > 0
         count += int(_multiplicities(np.stack([a, b, np.full_like(a, c)], axis=1)[good]).sum())
     return Fraction(count, d**3)
 
