@@ -174,24 +174,26 @@ def scaling(out: Path) -> None:
     print("\n".join(lines))
 
 
-def random_model(d: int, seed: int = 3):
+def random_model(d: int, n: int = 2, seed: int = 3):
     """Random d_model-32 weights (as the tests' models): check time depends on the sizes."""
     rng = np.random.default_rng(seed)
-    return model_from_state(ModelConfig(f"random-d{d}", n_ctx=2, d_vocab=d, d_model=32), {
+    return model_from_state(ModelConfig(f"random{n}-d{d}", n_ctx=n, d_vocab=d, d_model=32), {
         "embedding.weight": rng.standard_normal((32, d)).astype(np.float32),
         "linear.weight": (rng.standard_normal((32, 32)) / np.sqrt(32)).astype(np.float32),
         "unembedding.weight": (rng.standard_normal((d, 32)) / np.sqrt(32)).astype(np.float32)})
 
 
 def exact_vs_float() -> None:
-    """Coq time of each two-token certificate with the exact and with the binary64 checker,
-    same machine and run (best of two): where each pays off (coq_context.FLOAT_CHECKERS)."""
+    """Coq time of each certificate with the exact and with the binary64 checker, same machine
+    and run (best of two), two tokens up to d_vocab 256 and three up to 32: where each pays off
+    (coq_context.FLOAT_CHECKERS; three-token convexity has no binary64 checker)."""
     from pyexport.families.max_of_n_mlp.kernels import coq_context
 
     chosen = coq_context.FLOAT_CHECKERS
     lines = ["| model | quantity | strategy | exact (s) | binary64 (s) |", "|---|---|---|---:|---:|"]
     try:
-        for model in (load_model("max2-d64"), random_model(128), random_model(256)):
+        for model in (load_model("max2-d64"), random_model(128), random_model(256),
+                      random_model(16, n=3), random_model(32, n=3)):
             for quantity in ("loss", "accuracy"):
                 for strategy in STRATEGIES:
                     doc = build(model, run(strategy, quantity, model))
@@ -213,7 +215,8 @@ def exact_vs_float() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--exact-vs-float", action="store_true",
-                        help="only: Coq time of the exact and the binary64 checkers, d_vocab 64-256")
+                        help="only: Coq time of the exact and the binary64 checkers "
+                             "(n_ctx 2: d_vocab 64-256, n_ctx 3: 16, 32)")
     parser.add_argument("--scaling", action="store_true",
                         help="also the time and memory of every check up to d_vocab 2048")
     args = parser.parse_args()
