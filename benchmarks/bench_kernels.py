@@ -11,10 +11,12 @@ max3-d256 and of models trained with their recipes at the sizes between (n_ctx 2
 256, 512, 1024, 2048; n_ctx 3: 64, 128, 256), each certificate verified by `pyexport verify
 --prover coq` in its own process under /usr/bin/time: Coq's wall time, the peak resident memory
 of the largest process (coqc), a 30-minute limit per check; fitted exponents of Coq time in d.
-Writes bench-results/kernels-scaling.{md,json}.
+Each row is appended to bench-results/kernels-scaling.jsonl as it finishes (a rerun resumes);
+the summary goes to bench-results/kernels-scaling.{md,json}.
 
     make bench-kernels                                  (term size; about 10 minutes on 2 cores)
     python benchmarks/bench_kernels.py --scaling        (hours: the d_vocab 2048 checks are long)
+    python benchmarks/bench_kernels.py --sizes 2:256,3:64  (only those sizes of the scaling run)
     python benchmarks/bench_kernels.py --exact-vs-float (each checker's two versions; minutes)
 """
 
@@ -136,21 +138,35 @@ def verify_process(path: Path) -> dict:
             "max_rss_gb": round(int(rss[-1].split()[1]) / 2**20, 2) if rss else None}
 
 
-def scaling(out: Path) -> None:
-    rows = []
+def scaling_jobs(sizes: list[tuple[int, int]]) -> list[tuple[int, int, str, str]]:
+    return [(n, d, s, q) for n, d in sizes for q in ("loss", "accuracy") for s in STRATEGIES]
+
+
+def scaling(out: Path, sizes: list[tuple[int, int]]) -> None:
+    """Measure the checks of `sizes` not yet in out/kernels-scaling.jsonl (one row per line,
+    appended as each finishes, so an interrupted run resumes), then summarise every row."""
+    out.mkdir(exist_ok=True)
+    log = out / "kernels-scaling.jsonl"
+    rows = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+    done = {(r["n_ctx"], r["d"], r["strategy"], r["quantity"]) for r in rows}
+    todo = [job for job in scaling_jobs(sizes) if job not in done]
+    models = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for n, d in tqdm(SCALING, desc="sizes"):
-            model = scaling_model(n, d)
-            for quantity in ("loss", "accuracy"):
-                for strategy in STRATEGIES:
-                    start = time.perf_counter()
-                    doc = build(model, run(strategy, quantity, model))
-                    prove = time.perf_counter() - start
-                    path = cert.write(doc, Path(tmp) / f"{n}-{d}-{strategy}-{quantity}.json")
-                    row = {"n_ctx": n, "d": d, "strategy": strategy, "quantity": quantity,
-                           "prove_seconds": round(prove, 2), **verify_process(path)}
-                    rows.append(row)
-                    print(json.dumps(row), flush=True)
+        for n, d, strategy, quantity in tqdm(todo, desc="kernel checks"):
+            if (n, d) not in models:
+                models = {(n, d): scaling_model(n, d)}  # one model in memory at a time
+            model = models[(n, d)]
+            start = time.perf_counter()
+            doc = build(model, run(strategy, quantity, model))
+            prove = time.perf_counter() - start
+            path = cert.write(doc, Path(tmp) / f"{n}-{d}-{strategy}-{quantity}.json")
+            row = {"n_ctx": n, "d": d, "strategy": strategy, "quantity": quantity,
+                   "prove_seconds": round(prove, 2), **verify_process(path)}
+            path.unlink()
+            rows.append(row)
+            with log.open("a") as f:
+                f.write(json.dumps(row) + "\n")
+            print(json.dumps(row), flush=True)
     fits = {}
     for n in (2, 3):
         for strategy in STRATEGIES:
@@ -161,7 +177,7 @@ def scaling(out: Path) -> None:
                     fits[f"{n}/{strategy}/{quantity}"] = round(float(np.polyfit(
                         np.log([r["d"] for r in sel]), np.log([r["coq_seconds"] for r in sel]),
                         1)[0]), 2)
-    out.mkdir(exist_ok=True)
+    rows.sort(key=lambda r: (r["n_ctx"], r["d"], r["quantity"], STRATEGIES.index(r["strategy"])))
     (out / "kernels-scaling.json").write_text(json.dumps({"rows": rows, "exponents": fits},
                                                          indent=1))
     lines = ["| n_ctx | d | quantity | strategy | Coq | Coq (s) | peak memory (GB) | prove (s) |",
@@ -172,6 +188,17 @@ def scaling(out: Path) -> None:
     lines += [f"- {key}: {k}" for key, k in fits.items()]
     (out / "kernels-scaling.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
+
+
+def parse_sizes(text: str) -> list[tuple[int, int]]:
+    """"2:64,3:128" -> [(2, 64), (3, 128)]: (n_ctx, d_vocab) pairs of the scaling run."""
+    try:
+        sizes = [tuple(int(x) for x in item.split(":")) for item in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected n_ctx:d_vocab,...; got {text!r}") from None
+    if not all(len(s) == 2 and s[0] in (2, 3) and s[1] > 0 for s in sizes):
+        raise argparse.ArgumentTypeError(f"expected n_ctx (2 or 3):d_vocab,...; got {text!r}")
+    return sizes
 
 
 def random_model(d: int, n: int = 2, seed: int = 3):
@@ -219,9 +246,14 @@ def main() -> None:
                              "(n_ctx 2: d_vocab 64-256, n_ctx 3: 16, 32)")
     parser.add_argument("--scaling", action="store_true",
                         help="also the time and memory of every check up to d_vocab 2048")
+    parser.add_argument("--sizes", type=parse_sizes, metavar="N:D,...",
+                        help="only the scaling run, at these (n_ctx, d_vocab); resumes from "
+                             "bench-results/kernels-scaling.jsonl")
     args = parser.parse_args()
     if args.exact_vs_float:
         return exact_vs_float()
+    if args.sizes:
+        return scaling(OUT, args.sizes)
     ok, out = build_coq_library()
     if not ok:
         raise SystemExit(out)
@@ -253,7 +285,7 @@ def main() -> None:
     plot(rows, OUT / "kernels.png")
     print("\n".join(lines))
     if args.scaling:
-        scaling(OUT)
+        scaling(OUT, SCALING)
 
 
 if __name__ == "__main__":
