@@ -154,3 +154,40 @@ def test_lse_entries_are_checked_to_within_2_to_the_minus_36(certificates):
         assert verdict.accepted == accepted, verdict
         if not accepted:
             assert verdict.step == f"trace.lse_upper[{t}]"
+
+
+def _tied_model(n: int):
+    """MODEL2's or MODEL3's weights with the unembedding row of the largest token copied to
+    another: every input with that label ties its label logit, which only exact arithmetic
+    can see (the binary64 enclosure cannot decide a zero margin)."""
+    from pyexport.families.max_of_n_mlp.model import model_from_state
+
+    base = MODEL2 if n == 2 else MODEL3
+    U = base.U.copy()
+    U[1] = U[-1]
+    return model_from_state(base.config, {"embedding.weight": base.E,
+                                          "linear.weight": base.H, "unembedding.weight": U})
+
+
+@pytest.mark.parametrize("n,strategy", [(2, "brute-force"), (3, "symmetry"), (2, "convexity")])
+def test_exact_ties_are_decided_exactly(monkeypatch, n, strategy):
+    """Accuracy certificates of a model with exact logit ties are accepted (the re-derived
+    count matches the strategy's exactly), and the exact path was what decided them."""
+    from pyexport.families.max_of_n_mlp.checker import LogitTable
+
+    calls = []
+    for name in ("entries", "logits"):
+        original = getattr(LogitTable, name)
+        monkeypatch.setattr(LogitTable, name, lambda self, *a, _f=original, _n=name:
+                            calls.append(_n) or _f(self, *a))
+    verdict = check(certificate_of(_tied_model(n), strategy, "accuracy"))
+    assert verdict.accepted, verdict
+    assert calls
+
+
+def test_a_tied_input_claimed_correct_is_rejected():
+    """Input (0, 7) of the tied model has z_7 = z_1 exactly: claiming it correct must fail."""
+    doc = certificate_of(_tied_model(2), "brute-force", "accuracy")
+    edit_array(doc, ["trace", "arrays", "correct"], lambda a: a.__setitem__((0, 7), True))
+    verdict = check(doc)
+    assert not verdict.accepted and verdict.step == "trace.correct[0,7]", verdict

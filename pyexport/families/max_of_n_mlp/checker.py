@@ -1,19 +1,21 @@
 """The max-of-n MLP's part of the independent checker (frame: pyexport.checker).
 
-It shares no numeric code with the strategies: logits are computed in exact integer arithmetic
-(python-flint `fmpz_mat`; every float32 weight is an integer times a power of two), exp and
-log are enclosed with python-flint's `arb` ball arithmetic, and sums of trace values are exact
-rationals. The partition sums sum_j exp(z_j) are bounded from above in binary64: upper ends of
-arb exponentials, one BLAS product, and the a-priori error bound of any summation order
-(`_upper_gram`). A trace value is accepted only if a sound test proves it:
+It shares no numeric code with the strategies. The logit table W = U H E of the certificate's
+weights is held two ways (`LogitTable`): a binary64 product with a proved elementwise error
+bound, from which every bound is computed vectorised (`pyexport.checker_bounds`: upward
+products, exp upper bounds), and exact integers (python-flint `fmpz`; every float32 weight is
+an integer times a power of two), computed only for the decisions the enclosure leaves open.
+A trace value is accepted only if a sound test proves it:
 
-    loss upper bound u of an input   <=>  log(sum_j exp(z_j)) - z_y <= u, tested as arb balls
-    LSE upper bound l of a vector    <=>  log(sum_j exp(z_j)) <= l
-    "input is correct"               <=>  z_y > z_j for all j != y, decided exactly
-    competitor hints (top2, runner_up)    verified to be the claimed maxima, exactly
+    loss upper bound u of an input   <=>  sum_j exp(z_j - s) * exp(s - z_y - u) <= 1, with the
+                                          sum and the exp bounded from above (s: any shift)
+    LSE upper bound l of a vector    <=>  sum_j exp(z_j - s) * exp(s - l) <= 1, likewise
+    "input is correct"               <=>  z_y > z_j for all j != y: by the enclosure where its
+                                          margin is clear of 0, else exactly
+    competitor hints (top2, runner_up)    verified to be the claimed maxima, the same way
 
 then the claim is recomputed from the verified values by the strategy's theorem (with the term
-counts derived here in closed form).
+counts derived here in closed form), in exact rationals.
 """
 
 from __future__ import annotations
@@ -25,118 +27,115 @@ import numpy as np
 from tqdm import tqdm
 
 from pyexport.checker import Rejected, TraceReader, grid
+from pyexport.checker_bounds import down, exp_upper, product_enclosure, up, upper_nonneg_product
 from pyexport.dyadic import dyadic_matrix
 
-ARB_PRECISION = 160  # bits; trace values carry 2^-40 slack, far above the ball radii
-EXP_PRECISION = 64  # bits, for the d^2 exponentials rounded to binary64 bounds anyway
+WEIGHT_ORDER = ("unembedding.weight", "linear.weight", "embedding.weight")  # W = U H E
 
 
 def check(strategy: str, quantity: str, config, weights: dict, trace, parameters: dict):
     """The bound re-derived from the weights and the trace (raises `Rejected`)."""
-    flint.ctx.prec = ARB_PRECISION
     trace.grid = grid(parameters)
-    return CHECKS[(strategy, quantity)](ExactModel(config, weights), trace)
+    return CHECKS[(strategy, quantity)](LogitTable(config, weights), trace)
 
 
-class ExactModel:
-    """Exact logit table W = U H E of the certificate's weights, as integers times 2^scale."""
+class LogitTable:
+    """W[j, t] = logit j of token t, W = U H E: |mid - W| <= err and `lower <= W <= upper`
+    elementwise in binary64, and exact entries (integers times 2^scale) on demand."""
 
     def __init__(self, config, weights: dict[str, np.ndarray]):
         self.d, self.n = config.d_vocab, config.n_ctx
-        mats, scale = [], 0
-        for key in ("unembedding.weight", "linear.weight", "embedding.weight"):
-            ints, denominator_bits = dyadic_matrix(weights[key])
-            mats.append(flint.fmpz_mat(ints))
-            scale -= denominator_bits
-        self.table = mats[0] * mats[1] * mats[2]  # fmpz_mat, d x d
-        self.scale = scale
-        self._W = self._float_w = None
-        self._unit = flint.arb(2) ** scale  # exact: a power of two
+        self._weights = [np.asarray(weights[key]) for key in WEIGHT_ORDER]
+        self.mid, self.err = product_enclosure(*(w.astype(np.float64) for w in self._weights))
+        self.lower, self.upper = down(self.mid - self.err), up(self.mid + self.err)
+        self._factors = self._W = None
+
+    def factors(self) -> tuple[np.ndarray, np.ndarray]:
+        """Exact integer matrices P = U H (d x m) and E (m x d), object arrays, with
+        W = P E * 2^scale (built on first use)."""
+        if self._factors is None:
+            (U, Ku), (H, Kh), (E, Ke) = (dyadic_matrix(w) for w in self._weights)
+            P = flint.fmpz_mat(U) * flint.fmpz_mat(H)
+            self._factors = (np.array(P.entries(), dtype=object).reshape(self.d, -1),
+                             np.array(E, dtype=object))
+            self.scale = -(Ku + Kh + Ke)
+        return self._factors
+
+    def entries(self, rows, cols) -> np.ndarray:
+        """Exact W[rows[i], cols[i]] (integers, units 2^scale)."""
+        P, E = self.factors()
+        return (P[np.asarray(rows)] * E[:, np.asarray(cols)].T).sum(axis=1)
+
+    def logits(self, tokens) -> np.ndarray:
+        """Exact integer logits (units 2^scale) of one input: P (sum_k E[:, t_k])."""
+        P, E = self.factors()
+        return P.dot(sum(E[:, t] for t in tokens))
 
     @property
     def W(self) -> np.ndarray:
-        """The table as a d x d object array of exact integers (fmpz; built on first use)."""
+        """The whole exact table, d x d integers (only the three-token convexity accuracy
+        needs it)."""
         if self._W is None:
-            self._W = np.array(self.table.entries(), dtype=object).reshape(self.d, -1)
+            P, E = self.factors()
+            table = flint.fmpz_mat(P.tolist()) * flint.fmpz_mat(E.tolist())
+            self._W = np.array(table.entries(), dtype=object).reshape(self.d, self.d)
         return self._W
 
-    def value(self, integer: int) -> Fraction:
+    def value(self, integer) -> Fraction:
+        self.factors()
         return Fraction(int(integer)) * Fraction(2) ** self.scale
 
-    def arb(self, integer) -> flint.arb:
-        return flint.arb(int(integer)) * self._unit
-
-    def logits(self, tokens) -> np.ndarray:
-        """Exact integer logits (times 2^scale) of one input."""
-        return sum(self.W[:, t] for t in tokens)
-
-    def column_maxima(self) -> np.ndarray:
-        """max_j W[j, t] per column t, exact (fmpz, units 2^scale)."""
-        return self.W.max(axis=0)
-
-    def shifted_exp_upper(self, factor: int = 1) -> np.ndarray:
-        """Binary64 upper bounds of exp(factor (W[j, t] - max_j W[j, t])) (at most 1): each
-        arb ball's exact upper end rounded to a double and moved one step up, and at least
-        2^-300 so that products of three entries stay normal numbers (raising an upper bound
-        keeps it one). The exps run at EXP_PRECISION: a wider ball only loosens the bound."""
-        shifts = flint.fmpz_mat(1, self.d, self.column_maxima().tolist())
-        ones = flint.fmpz_mat(self.d, 1, [1] * self.d)
-        scaled = (flint.arb_mat(self.table - ones * shifts) * (factor * self._unit)).entries()
-        precision, flint.ctx.prec = flint.ctx.prec, EXP_PRECISION
-        try:
-            upper = [float(x.exp().upper()) for x in scaled]
-        finally:
-            flint.ctx.prec = precision
-        upper = np.array(upper).reshape(self.d, self.d)
-        return np.maximum(np.nextafter(upper, np.inf), 2.0 ** -300)
-
-    def float_w(self) -> np.ndarray:
-        """W as float64 (each entry the nearest double to the exact value, x 2^-scale)."""
-        if self._float_w is None:
-            self._float_w = np.array([float(x) for x in self.W.ravel()]).reshape(self.W.shape)
-        return self._float_w
+    def shifted_exp_upper(self, factor: int = 1) -> tuple[np.ndarray, np.ndarray]:
+        """Shifts s_t (binary64, so exact) and upper bounds B[j, t] of
+        exp(factor (W[j, t] - s_t)); s_t = max_j upper[j, t] makes every entry at most 1."""
+        shifts = self.upper.max(axis=0)
+        return shifts, exp_upper(factor * up(self.upper - shifts))
 
 
 # --- loss ---------------------------------------------------------------------------------
 
 
-def _upper_gram(A: np.ndarray, B: np.ndarray) -> np.ndarray:
-    """Upper bounds of (A^T B)[s, t] = sum_j A[j, s] B[j, t] for non-negative binary64 A, B
-    whose products are normal: any BLAS order of a sum of d products errs by at most
-    gamma_d = d u / (1 - d u) of the exact sum (u = 2^-53), so the exact sum is at most
-    fl / (1 - gamma_d) <= fl (1 + 2 gamma_d); the last product is moved one step up."""
-    d = A.shape[0]
-    gamma = d * 2.0**-53 / (1 - d * 2.0**-53)
-    return np.nextafter((A.T @ B) * (1 + 2 * gamma), np.inf)
+def _grid_lower(values: np.ndarray, grid_step: Fraction) -> np.ndarray:
+    """Binary64 lower bounds of values * grid_step (integers times a power of two)."""
+    bits = grid_step.denominator.bit_length() - 1
+    return down(np.ldexp(down(values.astype(np.float64)), -bits))
 
 
-def _verify_case_uppers(model: ExactModel, cases: np.ndarray, upper: np.ndarray, grid) -> None:
+def _confirm_below_one(sums: np.ndarray, exponents: np.ndarray) -> np.ndarray:
+    """Which sums * exp(exponents) are proved <= 1 (both arguments upper bounds)."""
+    return up(sums * exp_upper(exponents)) <= 1
+
+
+def _verify_case_uppers(model: LogitTable, cases: np.ndarray, upper: np.ndarray, grid) -> None:
     """Every upper[i] * grid must bound the loss of input cases[i] from above:
-    LSE(z) - z_y = log(sum_j prod_k exp(W[j, t_k] - s_k)) + sum_k s_k - sum_k W[y, t_k] with
-    s_t = max_j W[j, t]. The sum is bounded from above in binary64 (`_upper_gram`, from upper
-    bounds of the shifted exponentials), then log, shifts, labels and the comparison are arb
-    balls and exact integers."""
-    B = model.shifted_exp_upper()
-    grid_arb = flint.arb(flint.fmpq(grid.numerator, grid.denominator))
+    LSE(z) - z_y = log(sum_j prod_k exp(W[j, t_k] - s_k)) + sum_k s_k - z_y. The sum is
+    bounded from above (`upper_nonneg_product` of the shifted exponentials), and the test is
+    sum * exp(sum_k s_k - z_y - u) <= 1 with the exponent bounded from above."""
+    shifts, B = model.shifted_exp_upper()
     n = cases.shape[1]
-    shifts = model.column_maxima()
-    offsets = sum(shifts[cases[:, k]] - model.W[cases.max(axis=1), cases[:, k]]
-                  for k in range(n))  # sum_k s_k - z_y, exact (fmpz)
+    labels = cases.max(axis=1)
+    offsets = np.zeros(len(cases))  # upper bounds of sum_k s_k - z_y - u
+    for k in range(n):
+        offsets = up(offsets + shifts[cases[:, k]])
+    for k in range(n):
+        offsets = up(offsets - model.lower[labels, cases[:, k]])
+    offsets = up(offsets - _grid_lower(upper, grid))
     groups = {None: np.arange(len(cases))} if n == 2 else {
         last: np.flatnonzero(cases[:, -1] == last) for last in np.unique(cases[:, -1]).tolist()}
     for last, indices in tqdm(groups.items(), desc="check losses", disable=None, leave=False):
         if n == 2:
-            gram = _upper_gram(B, B)
+            gram = upper_nonneg_product(B.T, B)
         else:  # products of two upper bounds, rounded to nearest then moved one step up
-            gram = _upper_gram(np.nextafter(B * B[:, [last]], np.inf), B)
-        sums = gram[cases[indices, 0], cases[indices, 1]].tolist()
-        for i, total, offset, u in zip(indices.tolist(), sums, offsets[indices].tolist(),
-                                       upper[indices].tolist()):
-            loss = flint.arb(total).log() + model.arb(offset)
-            if not loss <= u * grid_arb:
-                raise Rejected(f"trace.case_upper[{_fmt(cases[i])}]",
-                               f"{float(u * grid):.12g} is not an upper bound of "
-                               f"the loss (about {float(loss.mid()):.12g})")
+            gram = upper_nonneg_product(up(B * B[:, [last]]).T, B)
+        sums = gram[cases[indices, 0], cases[indices, 1]]
+        ok = _confirm_below_one(sums, offsets[indices])
+        if not ok.all():
+            i = indices[np.flatnonzero(~ok)[0]]
+            about = float(np.log(sums[np.flatnonzero(~ok)[0]]) + offsets[i]
+                          + float(upper[i] * grid))
+            raise Rejected(f"trace.case_upper[{_fmt(cases[i])}]",
+                           f"{float(upper[i] * grid):.12g} is not an upper bound of "
+                           f"the loss (about {about:.12g})")
 
 
 def _fmt(case) -> str:
@@ -162,7 +161,7 @@ def _multiplicities(cases: np.ndarray) -> np.ndarray:
     return np.array([0, 1, 3, 6])[distinct]
 
 
-def check_brute_force_loss(model: ExactModel, trace: TraceReader) -> Fraction:
+def check_brute_force_loss(model: LogitTable, trace: TraceReader) -> Fraction:
     d, n = model.d, model.n
     upper = trace.get("case_upper", (d,) * n, "int64").reshape(-1)
     cases = _all_cases(d, n)
@@ -170,7 +169,7 @@ def check_brute_force_loss(model: ExactModel, trace: TraceReader) -> Fraction:
     return Fraction(sum(int(u) for u in upper)) * trace.grid / d**n
 
 
-def check_symmetry_loss(model: ExactModel, trace: TraceReader) -> Fraction:
+def check_symmetry_loss(model: LogitTable, trace: TraceReader) -> Fraction:
     d, n = model.d, model.n
     cases = _sorted_cases(d, n)
     upper = trace.get("case_upper", (len(cases),), "int64")
@@ -179,21 +178,24 @@ def check_symmetry_loss(model: ExactModel, trace: TraceReader) -> Fraction:
     return Fraction(total) * trace.grid / d**n
 
 
-def check_convexity_loss(model: ExactModel, trace: TraceReader) -> Fraction:
+def check_convexity_loss(model: LogitTable, trace: TraceReader) -> Fraction:
     d = model.d
     if model.n == 2:
         lse = trace.get("lse_upper", (d,), "int64")
-        # LSE(z(t,t)) = log(sum_j exp(2 (W[j,t] - s_t))) + 2 s_t, the sum bounded in binary64
-        totals = _upper_gram(model.shifted_exp_upper(factor=2), np.ones((d, 1)))[:, 0]
-        shifts = model.column_maxima()
-        grid_arb = flint.arb(flint.fmpq(trace.grid.numerator, trace.grid.denominator))
-        for t in range(d):
-            if not flint.arb(totals[t]).log() + model.arb(2 * shifts[t]) <= int(lse[t]) * grid_arb:
-                raise Rejected(f"trace.lse_upper[{t}]", "not an upper bound of LSE(z(t,t))")
+        # LSE(z(t,t)) <= l_t  <=  sum_j exp(2 (W[j,t] - s_t)) * exp(2 s_t - l_t) <= 1
+        shifts, B = model.shifted_exp_upper(factor=2)
+        totals = upper_nonneg_product(np.ones((1, d)), B)[0]
+        ok = _confirm_below_one(totals, up(2 * shifts - _grid_lower(lse, trace.grid)))
+        if not ok.all():
+            raise Rejected(f"trace.lse_upper[{np.flatnonzero(~ok)[0]}]",
+                           "not an upper bound of LSE(z(t,t))")
         # Each LSE(z(s,s)) appears d times: (1 + s) times with label s, once per label y > s.
-        # The label terms: z(s,s)_s (1 + s) times, z(s,s)_y once for y > s; z(s,s)_y = 2 W[y,s].
-        W = model.W
-        labels = 2 * (np.diagonal(W) * np.arange(1, d + 1)).sum() + 2 * np.tril(W, -1).sum()
+        # The label terms: z(s,s)_s (1 + s) times, z(s,s)_y once for y > s; z(s,s)_y = 2 W[y,s],
+        # summed exactly from the factors: sum_t (1 + t) W[t,t] + sum_{y > t} W[y,t]
+        # = sum_{t,k} (1 + t) P[t,k] E[k,t] + sum_{y,k} P[y,k] sum_{t < y} E[k,t].
+        P, E = model.factors()
+        before = np.cumsum(E, axis=1) - E  # before[k, y] = sum_{t < y} E[k, t]
+        labels = 2 * ((P * E.T).sum(axis=1) * np.arange(1, d + 1)).sum() + 2 * (P * before.T).sum()
         value = d * sum(int(x) for x in lse) * trace.grid - model.value(labels)
         return value / d**2
     pairs = _sorted_cases(d, 2)
@@ -210,27 +212,28 @@ def check_convexity_loss(model: ExactModel, trace: TraceReader) -> Fraction:
 # --- accuracy -----------------------------------------------------------------------------
 
 
-def _correct_inputs(model: ExactModel, cases: np.ndarray) -> np.ndarray:
+def _correct_inputs(model: LogitTable, cases: np.ndarray) -> np.ndarray:
     """Exact verdict per input: z_y > z_j for all j != y.
 
-    A float filter decides inputs whose margin is far from 0 (W is rounded to doubles with
-    relative error 2^-53; n additions and one subtraction add at most (n + 1) ulps of the
-    largest magnitude involved); the rest are decided in exact integers.
+    The enclosure decides inputs whose margin is clear of 0: the computed margin
+    fl(z_y - z_j), z = fl(sum_k mid[:, t_k]), is within 2 sum_k max_j err[j, t_k] of the one
+    of mid, which it misses by at most (n + 1) ulps of sum_k max_j |mid[j, t_k]|; the slack
+    below doubles that. The rest are decided in exact integers.
     """
-    Wf = model.float_w()
-    col_max = np.abs(Wf).max(axis=0)
+    col_max, err_max = np.abs(model.mid).max(axis=0), model.err.max(axis=0)
     n = cases.shape[1]
     verdict = np.zeros(len(cases), dtype=bool)
     step = max(1, (1 << 21) // model.d)
     for start in tqdm(range(0, len(cases), step), desc="check verdicts", disable=None,
                       leave=False):
         part = cases[start : start + step]
-        z = sum(Wf[:, part[:, k]] for k in range(n))
+        z = sum(model.mid[:, part[:, k]] for k in range(n))
         cols = np.arange(len(part))
         y = part.max(axis=1)
         margin = z[y, cols][None, :] - z
         margin[y, cols] = np.inf
-        slack = 4 * (n + 2) * 2.0**-52 * sum(col_max[part[:, k]] for k in range(n))
+        slack = (1 + 2.0**-40) * sum(2 * err_max[part[:, k]] + 4 * (n + 2) * 2.0**-52
+                                     * col_max[part[:, k]] for k in range(n))
         worst = margin.min(axis=0)
         verdict[start : start + step] = worst > slack
         for i in np.flatnonzero(np.abs(worst) <= slack):
@@ -241,7 +244,7 @@ def _correct_inputs(model: ExactModel, cases: np.ndarray) -> np.ndarray:
     return verdict
 
 
-def _check_correct_claims(model: ExactModel, cases: np.ndarray, claimed: np.ndarray) -> None:
+def _check_correct_claims(model: LogitTable, cases: np.ndarray, claimed: np.ndarray) -> None:
     verdict = _correct_inputs(model, cases)
     wrong = np.flatnonzero(claimed & ~verdict)
     if len(wrong):
@@ -249,14 +252,14 @@ def _check_correct_claims(model: ExactModel, cases: np.ndarray, claimed: np.ndar
         raise Rejected(f"trace.correct[{_fmt(case)}]", "the input is not classified correctly")
 
 
-def check_brute_force_accuracy(model: ExactModel, trace: TraceReader) -> Fraction:
+def check_brute_force_accuracy(model: LogitTable, trace: TraceReader) -> Fraction:
     d, n = model.d, model.n
     claimed = trace.get("correct", (d,) * n, "bits").reshape(-1)
     _check_correct_claims(model, _all_cases(d, n), claimed)
     return Fraction(int(claimed.sum()), d**n)
 
 
-def check_symmetry_accuracy(model: ExactModel, trace: TraceReader) -> Fraction:
+def check_symmetry_accuracy(model: LogitTable, trace: TraceReader) -> Fraction:
     d, n = model.d, model.n
     cases = _sorted_cases(d, n)
     claimed = trace.get("correct", (len(cases),), "bits")
@@ -264,27 +267,16 @@ def check_symmetry_accuracy(model: ExactModel, trace: TraceReader) -> Fraction:
     return Fraction(int(_multiplicities(cases[claimed]).sum()), d**n)
 
 
-def check_convexity_accuracy(model: ExactModel, trace: TraceReader) -> Fraction:
+def check_convexity_accuracy(model: LogitTable, trace: TraceReader) -> Fraction:
     d = model.d
     if model.n == 2:
         top2 = trace.get("top2", (d, 2), "int64", counts=d)
-        first, second, cols = top2[:, 0], top2[:, 1], np.arange(d)
+        first, second = top2[:, 0], top2[:, 1]
         bad = (first < 0) | (first >= d) | (second < 0) | (second >= d) | (first == second)
         if bad.any():
             raise Rejected(f"trace.top2[{np.flatnonzero(bad)[0]}]", "indices out of range or equal")
-        W = model.W  # column s holds the logits of input (s, s), halved
-        top, runner = W[first, cols], W[second, cols]
-        others = W.copy()
-        others[first, cols] = W.min() - 1  # every column without its claimed argmax
-        bad = (top < runner) | (runner < others.max(axis=0))
-        if bad.any():
-            raise Rejected(f"trace.top2[{np.flatnonzero(bad)[0]}]",
-                           "not the two largest logits of z(s,s)")
-        margin = 2 * (W.T - top[:, None])  # margin[s, y] of input (s, s) with label y
-        margin[cols, first] = 2 * (top - runner)
-        diagonal = np.diagonal(margin)
-        count = int((diagonal > 0).sum())
-        count += 2 * int(np.triu((margin + diagonal[None, :]) > 0, 1).sum())
+        _verify_top2(model, first, second)
+        count = _count_convex_pairs(model, first, second)
         return Fraction(count, d * d)
     pairs = _sorted_cases(d, 2)
     runner_up = trace.get("runner_up", (len(pairs),), "int64")
@@ -301,6 +293,55 @@ def check_convexity_accuracy(model: ExactModel, trace: TraceReader) -> Fraction:
         good = m[a] + m[b] > 0
         count += int(_multiplicities(np.stack([a, b, np.full_like(a, c)], axis=1)[good]).sum())
     return Fraction(count, d**3)
+
+
+def _verify_top2(model: LogitTable, first: np.ndarray, second: np.ndarray) -> None:
+    """W[first_s, s] >= W[second_s, s] >= W[j, s] for every other j, per column s (column s
+    holds the logits of input (s, s), halved): by the enclosure, or exactly where it cannot
+    tell."""
+    d, cols = model.d, np.arange(model.d)
+    others = model.upper.copy()
+    others[first, cols] = others[second, cols] = -np.inf
+    certain = ((model.lower[first, cols] >= model.upper[second, cols])
+               & (model.lower[second, cols] >= others.max(axis=0)))
+    for s in np.flatnonzero(~certain).tolist():
+        column = model.entries(cols, np.full(d, s))
+        rest = np.delete(column, [first[s], second[s]])
+        if column[first[s]] < column[second[s]] or (len(rest) and column[second[s]] < rest.max()):
+            raise Rejected(f"trace.top2[{s}]", "not the two largest logits of z(s,s)")
+
+
+def _count_convex_pairs(model: LogitTable, first: np.ndarray, second: np.ndarray) -> int:
+    """How many inputs (s, y) the convexity theorem proves correct, given verified top2.
+
+    With half[s, y] = W[y, s] - W[first_s, s] (y != first_s), W[first_s, s] - W[second_s, s]
+    (y = first_s) -- half the margin of label y in z(s, s) -- input (s, s) counts once if
+    half[s, s] > 0 and inputs (s, y), (y, s) with s < y count twice if half[s, y] +
+    half[y, y] > 0. Signs come from the enclosure where it decides them, else exactly."""
+    d, cols = model.d, np.arange(model.d)
+    lo, hi = model.lower, model.upper
+    half_lo = down(lo.T - hi[first, cols][:, None])
+    half_hi = up(hi.T - lo[first, cols][:, None])
+    half_lo[cols, first] = down(lo[first, cols] - hi[second, cols])
+    half_hi[cols, first] = up(hi[first, cols] - lo[second, cols])
+    diag_lo, diag_hi = np.diagonal(half_lo), np.diagonal(half_hi)
+    pair_lo, pair_hi = down(half_lo + diag_lo[None, :]), up(half_hi + diag_hi[None, :])
+
+    def exact_half(s: np.ndarray, y: np.ndarray) -> np.ndarray:
+        own = y == first[s]
+        minuend = np.where(own, first[s], y)
+        subtrahend = np.where(own, second[s], first[s])
+        return model.entries(minuend, s) - model.entries(subtrahend, s)
+
+    diagonal = diag_lo > 0
+    open_diagonal = np.flatnonzero((diag_lo <= 0) & (diag_hi > 0))
+    diagonal[open_diagonal] = exact_half(open_diagonal, open_diagonal) > 0
+    upper_triangle = np.triu(np.ones((d, d), dtype=bool), 1)
+    pairs = int((upper_triangle & (pair_lo > 0)).sum())
+    s, y = np.nonzero(upper_triangle & (pair_lo <= 0) & (pair_hi > 0))
+    if len(s):
+        pairs += int(((exact_half(s, y) + exact_half(y, y)) > 0).sum())
+    return int(diagonal.sum()) + 2 * pairs
 
 
 CHECKS = {
