@@ -41,9 +41,9 @@ def gamma(k: int) -> float:
 
 def upper_nonneg_product(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     """Upper bounds of the exact A @ B for non-negative A, B (fact 2): the exact entry is at
-    most fl / (1 - gamma_k) + k 2^-1021 <= fl (1 + 2 gamma_k) + k 2^-1021."""
+    most (fl + k 2^-1021) / (1 - gamma_k) <= (fl + k 2^-1021) (1 + 2 gamma_k)."""
     k = A.shape[1]
-    return up(up((A @ B) * (1 + 2 * gamma(k))) + k * UNDERFLOW)
+    return up(up((A @ B) + k * UNDERFLOW) * (1 + 2 * gamma(k)))
 
 
 def product_enclosure(U: np.ndarray, H: np.ndarray, E: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -51,7 +51,7 @@ def product_enclosure(U: np.ndarray, H: np.ndarray, E: np.ndarray) -> tuple[np.n
     exact weights. With P = fl(U H): |P - U H| <= gamma_m |U||H| + m 2^-1021 and
     |fl(P E) - P E| <= gamma_m |P||E| + m 2^-1021 (fact 2, m = inner dimension), so
     |W - U H E| <= gamma_m (|P||E| + |U||H||E|) + m 2^-1021 (1 + sum_k |E[k, t]|)."""
-    m = H.shape[0]
+    m = H.shape[0]  # the inner dimension of both products: H is d_model x d_model
     P = U @ H
     W = P @ E
     absE = np.abs(E)
@@ -90,12 +90,19 @@ def _exp_constants():
         n = EXP_DEGREE + 1
         remainder = (flint.arb(H_MAX) ** n * flint.arb(H_MAX).exp()
                      / flint.arb(math.factorial(n)))
-        return ln2_hi, delta_lo, delta_hi, coefficients, float(up(float(remainder.upper())))
+        return (ln2_hi, delta_lo, delta_hi, float((1 / ln2).mid()), coefficients,
+                float(up(float(remainder.upper()))))
     finally:
         flint.ctx.prec = precision
 
 
-LN2_HI, LN2_DELTA_LO, LN2_DELTA_HI, EXP_COEFFICIENTS, EXP_REMAINDER = _exp_constants()
+LN2_HI, LN2_DELTA_LO, LN2_DELTA_HI, INV_LN2, EXP_COEFFICIENTS, EXP_REMAINDER = _exp_constants()
+
+
+def _reduced_upper(x: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Upper bounds of r = x - n ln 2 = x - n LN2_HI - n delta: n LN2_HI is exact, and
+    -n delta <= max(-n delta_lo, -n delta_hi)."""
+    return up(up(x - n * LN2_HI) + up(np.maximum(-n * LN2_DELTA_LO, -n * LN2_DELTA_HI)))
 
 
 def exp_upper(x: np.ndarray) -> np.ndarray:
@@ -105,11 +112,12 @@ def exp_upper(x: np.ndarray) -> np.ndarray:
     result stays normal and 2^n scales it exactly) and r up to H_MIN (no underflow in Horner).
     """
     x = np.clip(np.asarray(x, dtype=np.float64), EXP_ARG_MIN, EXP_ARG_MAX)
-    n = np.floor(x * (1 / LN2_HI))  # any integer works: the check below bounds r
-    # r = x - n LN2_HI - n delta <= up(up(x - n LN2_HI) + up(max(-n delta_lo, -n delta_hi)))
-    r = up(up(x - n * LN2_HI) + up(np.maximum(-n * LN2_DELTA_LO, -n * LN2_DELTA_HI)))
+    n = np.floor(x * INV_LN2)  # any integer n is sound; this one makes r >= 0 but for a few ulps
+    r = _reduced_upper(x, n)
+    n = np.where(r < 0, n - 1, n)  # r < 0 would be clamped up to H_MIN: a loose bound
+    r = _reduced_upper(x, n)
     h = np.maximum(r, H_MIN)
-    if not (h <= H_MAX).all():  # cannot happen: r < ln 2 + 2^-40
+    if not (h <= H_MAX).all():  # cannot happen: r < ln 2 + 2^-20
         raise ArithmeticError("exp_upper: argument reduction left [0, 3/4]")
     p = np.full_like(h, EXP_COEFFICIENTS[-1])
     for c in EXP_COEFFICIENTS[-2::-1]:

@@ -191,3 +191,28 @@ def test_a_tied_input_claimed_correct_is_rejected():
     edit_array(doc, ["trace", "arrays", "correct"], lambda a: a.__setitem__((0, 7), True))
     verdict = check(doc)
     assert not verdict.accepted and verdict.step == "trace.correct[0,7]", verdict
+
+
+def test_a_loss_just_below_a_multiple_of_ln2_is_accepted():
+    """A two-token model whose input (0, 1) has -log(sum_j exp(z_j - s)) just below 20 ln 2
+    (found in review: the exp bound's reduction then clamped a negative remainder, and the
+    honest certificates, 2^-32 above the loss, were rejected)."""
+    import math
+
+    import flint
+
+    from pyexport.families.max_of_n_mlp.model import ModelConfig, model_from_state
+
+    flint.ctx.prec = 300
+    target = 20 * flint.arb(2).log()
+    a = np.float32(float(target.mid()))
+    while float(a) < float(target.mid()):
+        a = np.nextafter(a, np.float32(np.inf))
+    b = np.float32(float(a) - math.log(float((flint.arb(float(a)) - target).mid()) + 2e-9))
+    eye = np.eye(2, dtype=np.float32)
+    model = model_from_state(ModelConfig("ln2-edge", n_ctx=2, d_vocab=2, d_model=2), {
+        "embedding.weight": np.array([[0, -b], [-a, 0]], dtype=np.float32),
+        "linear.weight": eye, "unembedding.weight": eye})
+    for strategy in ("brute-force", "symmetry"):
+        verdict = check(certificate_of(model, strategy, "loss"))
+        assert verdict.accepted, verdict
