@@ -35,8 +35,10 @@ Context variables (see coq/README.md, "Template context"):
                       (nested) lists of float literals or true/false: E, H, U are rows of
                       d_model x d_vocab, d_model x d_model, d_vocab x d_model; the trace is in
                       the layout of the checker (coq/README.md, "Trace layouts")
-    piece_parts       [{piece, kind, names}]: each piece's kind and its parts' qualified
-                      names, in order
+                      (empty when the data fits one module: see inline_parts)
+    inline_parts      the parts of that one module, defined in the check file itself
+    piece_parts       [{piece, kind, names}]: each piece's kind and its parts' names
+                      (qualified by their data module, or plain when inline), in order
 """
 
 from __future__ import annotations
@@ -175,11 +177,15 @@ def coq_context(doc: dict) -> dict:
               ("cert_U", "rows_float", _rows(inp.weights["unembedding.weight"])),
               ("cert_trace", trace_type, _trace(inp))]
     modules = data_modules(inp.module_name, pieces)
+    # Data that fits one module is read by the check file itself: one coqc start less.
+    inline_parts = modules.pop()["parts"] if len(modules) == 1 else []
     piece_parts = [{"piece": piece, "kind": kind,
-                    "names": [f"{m['module_name']}.{p['name']}" for m in modules
-                              for p in m["parts"] if p["piece"] == piece]}
+                    "names": [p["name"] for p in inline_parts if p["piece"] == piece]
+                    + [f"{m['module_name']}.{p['name']}" for m in modules
+                       for p in m["parts"] if p["piece"] == piece]}
                    for piece, kind, _ in pieces]
-    data_names = [name for piece in piece_parts for name in piece["names"]] + list(DATA_NAMES)
+    data_names = [f"CertData.{name}" if "." not in name else name
+                  for piece in piece_parts for name in piece["names"]] + list(DATA_NAMES)
     for ident in (inp.module_name, checker, THEOREM_NAME, *data_names):
         assert IDENT.fullmatch(ident), ident
     return {
@@ -202,5 +208,6 @@ def coq_context(doc: dict) -> dict:
         "correct_lemma": f"{checker}_correct",
         "trace_type": trace_type,
         "data_modules": modules,
+        "inline_parts": inline_parts,
         "piece_parts": piece_parts,
     }
