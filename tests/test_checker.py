@@ -169,7 +169,8 @@ def _tied_model(n: int):
                                           "linear.weight": base.H, "unembedding.weight": U})
 
 
-@pytest.mark.parametrize("n,strategy", [(2, "brute-force"), (3, "symmetry"), (2, "convexity")])
+@pytest.mark.parametrize("n,strategy", [(2, "brute-force"), (3, "symmetry"), (2, "convexity"),
+                                        (3, "convexity")])
 def test_exact_ties_are_decided_exactly(monkeypatch, n, strategy):
     """Accuracy certificates of a model with exact logit ties are accepted (the re-derived
     count matches the strategy's exactly), and the exact path was what decided them."""

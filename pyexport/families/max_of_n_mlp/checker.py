@@ -48,7 +48,7 @@ class LogitTable:
         self._weights = [np.asarray(weights[key]) for key in WEIGHT_ORDER]
         self.mid, self.err = product_enclosure(*(w.astype(np.float64) for w in self._weights))
         self.lower, self.upper = down(self.mid - self.err), up(self.mid + self.err)
-        self._factors = self._W = None
+        self._factors = None
 
     def factors(self) -> tuple[np.ndarray, np.ndarray]:
         """Exact integer matrices P = U H (d x m) and E (m x d), object arrays, with
@@ -70,16 +70,6 @@ class LogitTable:
         """Exact integer logits (units 2^scale) of one input: P (sum_k E[:, t_k])."""
         P, E = self.factors()
         return P.dot(sum(E[:, t] for t in tokens))
-
-    @property
-    def W(self) -> np.ndarray:
-        """The whole exact table, d x d integers (only the three-token convexity accuracy
-        needs it)."""
-        if self._W is None:
-            P, E = self.factors()
-            table = flint.fmpz_mat(P.tolist()) * flint.fmpz_mat(E.tolist())
-            self._W = np.array(table.entries(), dtype=object).reshape(self.d, self.d)
-        return self._W
 
     def value(self, integer) -> Fraction:
         self.factors()
@@ -280,19 +270,47 @@ def check_convexity_accuracy(model: LogitTable, trace: TraceReader) -> Fraction:
         return Fraction(count, d * d)
     pairs = _sorted_cases(d, 2)
     runner_up = trace.get("runner_up", (len(pairs),), "int64")
-    margin = {}
-    for (t, c), j in zip(pairs.tolist(), runner_up.tolist()):
-        z = 2 * model.W[:, t] + model.W[:, c]
-        if not 0 <= j < d or j == c or any(np.delete(z, [c]) > z[j]):
-            raise Rejected(f"trace.runner_up[{t},{c}]", "not the strongest competitor of c")
-        margin[t, c] = z[c] - z[j]
+    bad = (runner_up < 0) | (runner_up >= d) | (runner_up == pairs[:, 1])
+    if bad.any():
+        t, c = pairs[np.flatnonzero(bad)[0]].tolist()
+        raise Rejected(f"trace.runner_up[{t},{c}]", "not the strongest competitor of c")
     count = 0
-    for c in range(d):  # sorted inputs (a, b, c), a <= b <= c, with margin sum > 0
-        m = np.array([margin[a, c] for a in range(c + 1)], dtype=object)
-        a, b = np.triu_indices(c + 1)
-        good = m[a] + m[b] > 0
-        count += int(_multiplicities(np.stack([a, b, np.full_like(a, c)], axis=1)[good]).sum())
+    for c in range(d):  # the pairs (t, c), t <= c, are consecutive, in the order of t
+        count += _count_convex_triples(model, c, runner_up[c * (c + 1) // 2:][: c + 1])
     return Fraction(count, d**3)
+
+
+def _count_convex_triples(model: LogitTable, c: int, runner_up: np.ndarray) -> int:
+    """Inputs with maximum c the convexity theorem proves correct (three tokens), once each
+    runner_up[t] is verified as a strongest competitor j != c in z(t,t,c) = 2 W[:, t] +
+    W[:, c]: sorted (a, b, c) counts with its multiplicity if m_a + m_b > 0, where
+    m_t = z(t,t,c)_c - z(t,t,c)_j. The enclosure decides what it can, exact integers the rest."""
+    d, ts, js = model.d, np.arange(c + 1), runner_up
+    z_lo = down(2 * model.lower[:, ts] + model.lower[:, [c]])  # d x (c + 1)
+    z_hi = up(2 * model.upper[:, ts] + model.upper[:, [c]])
+    others = z_hi.copy()
+    others[c] = -np.inf
+    others[js, ts] = -np.inf
+    exact_z = {}
+
+    def exact(t: int) -> np.ndarray:  # z(t,t,c), exact
+        if t not in exact_z:
+            rows = np.arange(d)
+            exact_z[t] = 2 * model.entries(rows, np.full(d, t)) + model.entries(rows, np.full(d, c))
+        return exact_z[t]
+
+    for t in np.flatnonzero(z_lo[js, ts] < others.max(axis=0)).tolist():
+        z = exact(t)
+        if (np.delete(z, [c]) > z[js[t]]).any():
+            raise Rejected(f"trace.runner_up[{t},{c}]", "not the strongest competitor of c")
+    m_lo, m_hi = down(z_lo[c] - z_hi[js, ts]), up(z_hi[c] - z_lo[js, ts])
+    a, b = np.triu_indices(c + 1)
+    s_lo, s_hi = down(m_lo[a] + m_lo[b]), up(m_hi[a] + m_hi[b])
+    good = s_lo > 0
+    for i in np.flatnonzero((s_lo <= 0) & (s_hi > 0)).tolist():
+        za, zb = exact(int(a[i])), exact(int(b[i]))
+        good[i] = za[c] - za[js[a[i]]] + zb[c] - zb[js[b[i]]] > 0
+    return int(_multiplicities(np.stack([a, b, np.full_like(a, c)], axis=1)[good]).sum())
 
 
 def _verify_top2(model: LogitTable, first: np.ndarray, second: np.ndarray) -> None:
