@@ -13,6 +13,7 @@ import PyExport.ExpBound
 import PyExport.Check
 import PyExport.CheckLoss
 import PyExport.TermSize
+import PyExport.Transformer
 
 /-!
 # pyexport: Lean lemma library for max-of-k MLP certificates
