@@ -19,7 +19,7 @@
     - [resid0], [query], [key], [value], [score], [attn], [resid], [logits] of a sequence
       [ts : nat -> nat] (token at each position);
     - [label n ts] : max of [ts 0 .. ts (n-1)];
-    - [tokens_of d n s] : the s-th of the d^n sequences (digits of s in base d);
+    - [tokens_of d n s] : the s-th of the d^n sequences, row-major (digits of s in base d);
     - [accuracy m] : the fraction of all d_vocab^n_ctx sequences whose label logit is strictly
       above every other ([Accuracy.correct]).
 
@@ -138,14 +138,15 @@ Fixpoint label (n : nat) (ts : nat -> nat) : nat :=
   | S n' => Nat.max (label n' ts) (ts n')
   end.
 
-(** The s-th sequence: position i holds digit i of s in base d. *)
-Definition tokens_of (d : nat) (s : nat) (i : nat) : nat := (s / d ^ i) mod d.
+(** The s-th of the d^n sequences in row-major order (the certificates' layout): position i
+    holds digit n-1-i of s in base d, so position 0 is the most significant. *)
+Definition tokens_of (d n : nat) (s : nat) (i : nat) : nat := (s / d ^ (n - 1 - i)) mod d.
 
-Lemma tokens_of_lt (d s i : nat) : (1 <= d)%nat -> (tokens_of d s i < d)%nat.
+Lemma tokens_of_lt (d n s i : nat) : (1 <= d)%nat -> (tokens_of d n s i < d)%nat.
 Proof. intros Hd. unfold tokens_of. apply Nat.mod_upper_bound. lia. Qed.
 
 Definition correct_seqb (m : transformer) (s : nat) : bool :=
-  let ts := tokens_of (d_vocab m) s in
+  let ts := tokens_of (d_vocab m) (n_ctx m) s in
   correctb (d_vocab m) (logits m ts) (label (n_ctx m) ts).
 
 (** The fraction of all d_vocab^n_ctx sequences the model classifies correctly. *)
