@@ -2,10 +2,9 @@
 
 For `max2-d2048` (the tutorial's size) each loss strategy runs twice: pyexport's sound version
 (exact-rational bound, interval enclosures) and a float32 torch re-implementation of the
-tutorial's own computation (model forward over the inputs, cross-entropy); then the independent
-Python checker re-derives each certificate (`pyexport.checker.check`). Prints a markdown table
-with the ratios sound / float and check / prove and writes it to bench-results/<model>.md (and
-.json).
+tutorial's own computation (model forward over the inputs, cross-entropy). Prints a markdown
+table with the ratio sound / float and writes it to bench-results/<model>.md (and .json). The
+independent checker against the prover: benchmarks/bench_checker.py.
 
     make bench                         # max2-d2048, loss
     python benchmarks/bench_max2.py --model max2-d64 --repeat 3
@@ -22,8 +21,6 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from pyexport.certificate import build
-from pyexport.checker import check
 from pyexport.families import load_model
 from pyexport.families.max_of_n_mlp.train import MaxMLP
 from pyexport.proof import run
@@ -91,25 +88,18 @@ def main() -> None:
         sound = min((timed(lambda: run(strategy, "loss", model)) for _ in range(args.repeat)),
                     key=lambda r: r[1])
         flt = min((timed(float_fn) for _ in range(args.repeat)), key=lambda r: r[1])
-        doc = build(model, sound[0])
-        verdict = min((check(doc) for _ in range(args.repeat)), key=lambda v: v.seconds)
-        assert verdict.accepted, verdict
         rows.append({"strategy": strategy, "sound_bound": float(sound[0].bound),
                      "sound_seconds": sound[1], "float_value": flt[0],
                      "float_seconds": flt[1], "ratio": sound[1] / flt[1],
-                     "check_seconds": verdict.seconds,
-                     "check_ratio": verdict.seconds / sound[1],
                      "flops": sound[0].metrics["flops"],
                      "trace_length": sound[0].trace_length})
-        print(f"{strategy}: sound {sound[1]:.2f} s, float {flt[1]:.2f} s, "
-              f"check {verdict.seconds:.2f} s", flush=True)
+        print(f"{strategy}: sound {sound[1]:.2f} s, float {flt[1]:.2f} s", flush=True)
     lines = [f"model {args.model}, torch {torch.__version__}, {torch.get_num_threads()} threads",
              "", "| strategy | sound bound | float32 value | sound (s) | float32 (s) | "
-             "ratio sound/float | Python check (s) | ratio check/sound | FLOPs | trace length |",
-             "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "ratio sound/float | FLOPs | trace length |",
+             "|---|---|---|---:|---:|---:|---:|---:|"]
     lines += [f"| {r['strategy']} | {r['sound_bound']:.10g} | {r['float_value']:.6g} | "
               f"{r['sound_seconds']:.2f} | {r['float_seconds']:.2f} | {r['ratio']:.3f} | "
-              f"{r['check_seconds']:.2f} | {r['check_ratio']:.2f} | "
               f"{r['flops']:.3g} | {r['trace_length']} |" for r in rows]
     text = "\n".join(lines) + "\n"
     args.output.mkdir(parents=True, exist_ok=True)
