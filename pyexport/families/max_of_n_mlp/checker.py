@@ -77,7 +77,8 @@ class LogitTable:
 
     def shifted_exp_upper(self, factor: int = 1) -> tuple[np.ndarray, np.ndarray]:
         """Shifts s_t (binary64, so exact) and upper bounds B[j, t] of
-        exp(factor (W[j, t] - s_t)); s_t = max_j upper[j, t] makes every entry at most 1."""
+        exp(factor (W[j, t] - s_t)); s_t = max_j upper[j, t] keeps every entry at most 1
+        (times the exp bound's 1 + 2^-45)."""
         shifts = self.upper.max(axis=0)
         return shifts, exp_upper(factor * up(self.upper - shifts))
 
