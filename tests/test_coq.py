@@ -178,3 +178,21 @@ def test_term_size_can_be_skipped(tmp_path):
                        term_size=False)
     assert result.verdict == "accepted", result.message
     assert result.term_size_dag is None and result.term_size_tree is None
+
+
+def test_data_over_the_module_limit_is_compiled_apart(tmp_path, monkeypatch):
+    """Small data sits in the check file (one file); data over DATA_MODULE_LITERALS (forced
+    small here) is split into data modules, each compiled by its own coqc, and Coq accepts
+    both renderings of the same certificate."""
+    doc = certificate_of(SMALL3, "brute-force", "loss")
+
+    def rendered(work):
+        return sorted(p.name for p in (work / "coq").glob("*.v") if p.name.startswith("cert_"))
+
+    (inline,) = verify(doc, ["coq"], keep=tmp_path / "inline", term_size=False)
+    monkeypatch.setattr(coq_context, "DATA_MODULE_LITERALS", 64)
+    (split,) = verify(doc, ["coq"], keep=tmp_path / "split", term_size=False)
+    assert inline.verdict == split.verdict == "accepted", (inline.message, split.message)
+    assert len(rendered(tmp_path / "inline")) == 1
+    modules = [name for name in rendered(tmp_path / "split") if "_data" in name]
+    assert len(modules) >= 4 and len(rendered(tmp_path / "split")) == len(modules) + 1
