@@ -21,15 +21,15 @@
     - Binary64 checkers ([audit_FloatCheckers]: [FloatTable], [FastExp], [CheckFloat2],
       [CheckFloat3]):
       the same as the checkers.
-    - Transformer ([audit_Transformer]: [Transformer], [TransformerEncl], [IntervalVec],
-      [TransformerEval]): the same as the checkers.
+    - Transformer ([audit_Transformer]: [Transformer], [IntervalVec], [TransformerEval],
+      [CheckTransformer]): the same as the checkers.
     - Nothing declared by pyexport.  [make -C coq audit] checks this mechanically
       (allow-list in [audit_allowlist.txt]). *)
 
 From PyExport Require Import Sums Model Symmetry Convexity Accuracy Enclosure.
 From PyExport Require Import Data Taylor ExpBounds CheckLoss CheckAccuracy CheckLoss3 CheckAccuracy3.
 From PyExport Require Import FloatTable FastExp CheckFloat2 CheckFloat3.
-From PyExport Require Import Transformer TransformerEncl IntervalVec TransformerEval.
+From PyExport Require Import Transformer IntervalVec TransformerEval CheckTransformer.
 
 Definition audit_Sums :=
   (rsum_swap, rsum_square_split, rsum_square_sym, rsum_square_sym_mult,
@@ -81,10 +81,11 @@ Definition audit_FloatCheckers :=
    check_symmetry_loss3f_correct, check_brute_force_accuracy3f_correct,
    check_symmetry_accuracy3f_correct).
 
-(** The Max-of-K transformer: semantics and interval evaluation (no checker yet). *)
+(** The Max-of-K transformer: semantics, interval evaluation, brute-force accuracy checker. *)
 Definition audit_Transformer :=
-  (attn_pos, attn_sum, attn_value, resid_value_bias, tokens_of_lt, encl_sqrt, ilogits_encl,
-   encl_vecmat, encl_dotv, encl_sumv, eval_logits_encl).
+  (attn_pos, attn_sum, attn_value, resid_value_bias, tokens_of_lt, label_lt, encl_sqrt,
+   encl_vecmat, encl_dotv, encl_sumv, eval_logits_encl, imodel_of_encl, correct_of_seq_ok,
+   check_tbf_accuracy_correct).
 
 Print Assumptions audit_Sums.
 Print Assumptions audit_Model.

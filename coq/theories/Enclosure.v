@@ -90,6 +90,9 @@ Qed.
 Lemma encl_exp (pr : I.precision) xi x : encl xi x -> encl (I.exp pr xi) (exp x).
 Proof. intros Hx. exact (I.exp_correct pr xi _ Hx). Qed.
 
+Lemma encl_sqrt (pr : I.precision) xi x : encl xi x -> encl (I.sqrt pr xi) (R_sqrt.sqrt x).
+Proof. intros Hx. exact (I.sqrt_correct pr xi _ Hx). Qed.
+
 Lemma encl_ln (pr : I.precision) xi x : 0 < x -> encl xi x -> encl (I.ln pr xi) (ln x).
 Proof.
   intros Hpos Hx. pose proof (I.ln_correct pr xi _ Hx) as H.

@@ -30,7 +30,7 @@
       plus b_V;
     - [resid_value_bias] : the value bias enters the residual stream as the constant
       b_V W_O, whatever the attention (so it folds into b_O, as the strategies assume);
-    - [tokens_of_lt] : every decoded token is below d_vocab (d_vocab >= 1). *)
+    - [tokens_of_lt], [label_lt] : decoded tokens and labels are below d_vocab. *)
 
 From Coq Require Import Reals Lra Lia.
 From PyExport Require Import Sums Accuracy.
@@ -151,4 +151,12 @@ Definition correct_seqb (m : transformer) (s : nat) : bool :=
 
 (** The fraction of all d_vocab^n_ctx sequences the model classifies correctly. *)
 Definition accuracy (m : transformer) : R :=
-  rsum (d_vocab m ^ n_ctx m) (fun s => ind (correct_seqb m s)) / INR (d_vocab m) ^ n_ctx m.
+  1 / INR (d_vocab m) ^ n_ctx m * rsum (d_vocab m ^ n_ctx m) (fun s => ind (correct_seqb m s)).
+
+(** The label of tokens below d is below d. *)
+Lemma label_lt (n d : nat) (ts : nat -> nat) :
+  (1 <= d)%nat -> (forall i, (i < n)%nat -> (ts i < d)%nat) -> (label n ts < d)%nat.
+Proof.
+  intros Hd. induction n as [| n IH]; intros Hts; simpl; [lia |].
+  apply Nat.max_lub_lt; [apply IH; intros; apply Hts; lia | apply Hts; lia].
+Qed.
