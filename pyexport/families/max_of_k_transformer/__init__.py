@@ -3,7 +3,8 @@
 Strategies, all accuracy lower bounds: brute force (also the expected loss, upper bound), the
 paper's cubic proof, and two subcubic variants (rank-1 EQKE with a bounded error term; exact
 EQKE); `subcubic` runs both and keeps the better bound. Each module's docstring proves the
-steps it uses. No Coq or Lean checker for this family yet.
+steps it uses. Coq has this family's semantics and a brute-force accuracy checker
+(coq/theories/Transformer.v, CheckTransformer.v); certificates do not render to it yet.
 """
 
 from __future__ import annotations
