@@ -20,7 +20,7 @@ from pyexport.families.max_of_n_mlp.model import WEIGHT_KEYS
 from pyexport.render import render_text
 from pyexport.verify import COQ_DIR, coq_allowed, verify
 from pyexport.weights import weights_sha256
-from tests.conftest import certificate_of, random_model
+from tests.conftest import certificate_of, edit_array, random_model
 
 if shutil.which("coqc") is None and not os.environ.get("CI"):
     pytest.skip("coqc not installed (run `make coq-deps`): Coq kernel tests skipped",
@@ -224,3 +224,73 @@ def test_transformer_brute_force_checker(tmp_path, bits, p, q, accepted):
     out = subprocess.run(["coqc", "-R", str(COQ_DIR / "theories"), "PyExport", str(path)],
                          capture_output=True, text=True, cwd=tmp_path)
     assert (out.returncode == 0) == accepted, out.stdout + out.stderr
+
+
+def _random_transformer(d: int = 5, n: int = 2, width: int = 4, seed: int = 11):
+    """A random Max-of-K transformer (no training: seeded float32 weights, every bias set)."""
+    from pyexport.families.max_of_k_transformer.model import (
+        TransformerConfig,
+        model_from_state,
+        weight_shapes,
+    )
+
+    config = TransformerConfig(f"rand-t-d{d}-n{n}", n_ctx=n, d_vocab=d, d_model=width,
+                               d_head=width)
+    rng = np.random.default_rng(seed)
+    state = {key: rng.standard_normal(shape).astype(np.float32)
+             for key, shape in weight_shapes(config).items()}
+    state["unembed.W_U"] += np.linspace(-1, 1, d, dtype=np.float32)  # favour large tokens a bit
+    return model_from_state(config, state)
+
+
+def _transformer_tamper(doc, what):
+    from pyexport.families.max_of_k_transformer.model import WEIGHT_KEYS
+
+    if what == "weight":  # flip the unembedding: most claimed sequences become wrong
+        edit_array(doc, ["model", "weights", "unembed.W_U"], lambda a: a.__imul__(-1))
+        weights = {k: cert.decode_array(v, k) for k, v in doc["model"]["weights"].items()}
+        doc["model"]["sha256"] = weights_sha256(weights, WEIGHT_KEYS)
+    elif what == "bound":
+        bound = cert.parse_rational(doc["claim"]["bound"], "") + cert.Fraction(1, 100)
+        doc["claim"]["bound"], doc["claim"]["bound_float"] = cert.rational_str(bound), float(bound)
+    else:  # claim a sequence the model gets wrong by a wide margin
+        model = _random_transformer()
+        flat = cert.decode_array(doc["trace"]["arrays"]["correct"], "").reshape(-1)
+        wrong = [s for s in np.flatnonzero(~flat) if _margin(model, s) < -0.1]
+        edit_array(doc, ["trace", "arrays", "correct"],
+                   lambda a: a.reshape(-1).__setitem__(wrong[0], True))
+
+
+def _margin(model, s: int) -> float:
+    """Label logit minus the best other one, in float64 (to pick a clearly wrong sequence)."""
+    from pyexport.families.max_of_k_transformer.strategies.brute_force import sequences
+
+    d, n = model.config.d_vocab, model.config.n_ctx
+    tokens = sequences(d, n, s, s + 1)[0]
+    w = {k: np.asarray(v, dtype=np.float64) for k, v in model.weights.items()}
+    x = w["embed.W_E"][tokens] + w["pos_embed.W_pos"]
+    q = x[-1] @ w["blocks.0.attn.W_Q"][0] + w["blocks.0.attn.b_Q"][0]
+    k = x @ w["blocks.0.attn.W_K"][0] + w["blocks.0.attn.b_K"][0]
+    v = x @ w["blocks.0.attn.W_V"][0] + w["blocks.0.attn.b_V"][0]
+    scores = k @ q / np.sqrt(model.config.d_head)
+    a = np.exp(scores - scores.max())
+    z = (x[-1] + (a / a.sum()) @ v @ w["blocks.0.attn.W_O"][0] + w["blocks.0.attn.b_O"]) \
+        @ w["unembed.W_U"] + w["unembed.b_U"]
+    y = int(max(tokens))
+    return float(z[y] - np.delete(z, y).max())
+
+
+@pytest.mark.parametrize("tamper", [None, "weight", "bound", "verdict"])
+def test_coq_checks_transformer_brute_force_certificates(tmp_path, tamper):
+    """A Max-of-K brute-force accuracy certificate renders to CheckTransformer.v and Coq proves
+    its claim about the real-valued transformer; a tampered weight (hash updated), an
+    overstated bound or a wrongly claimed verdict is rejected."""
+    doc = copy.deepcopy(certificate_of(_random_transformer(), "brute-force", "accuracy"))
+    assert 0 < cert.parse_rational(doc["claim"]["bound"], "") < 1
+    if tamper:
+        _transformer_tamper(doc, tamper)
+    (result,) = verify(doc, ["coq"], keep=tmp_path)
+    assert result.verdict == ("accepted" if tamper is None else "rejected"), result.message
+    if tamper is None:
+        assert result.axioms and all(coq_allowed(a) for a in result.axioms)
+        assert result.term_size_dag > 0

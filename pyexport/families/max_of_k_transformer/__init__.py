@@ -3,8 +3,8 @@
 Strategies, all accuracy lower bounds: brute force (also the expected loss, upper bound), the
 paper's cubic proof, and two subcubic variants (rank-1 EQKE with a bounded error term; exact
 EQKE); `subcubic` runs both and keeps the better bound. Each module's docstring proves the
-steps it uses. Coq has this family's semantics and a brute-force accuracy checker
-(coq/theories/Transformer.v, CheckTransformer.v); certificates do not render to it yet.
+steps it uses. Brute-force accuracy certificates render for Coq (kernels/coq_context.py,
+coq/theories/CheckTransformer.v); the other strategies have no kernel checker yet.
 """
 
 from __future__ import annotations
@@ -45,6 +45,11 @@ class MaxOfKTransformer(Family):
         return {"split": "classes (query, max, non-max count), each with a gap; sequences "
                 "with a non-max token within the gap left out", "cases": len(classes),
                 "covered": covered}
+
+    def render_context(self, doc, prover, native):
+        if prover != "coq":
+            return super().render_context(doc, prover, native)
+        return self._part("kernels.coq_context").coq_context(doc)
 
     def load_file(self, path: Path, card):
         return self._part("loading").load_file(path, card)

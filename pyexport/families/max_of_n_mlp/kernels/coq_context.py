@@ -48,6 +48,7 @@ import re
 import numpy as np
 
 from pyexport.families import UnsupportedCertificate
+from pyexport.kernels.coq_literals import coq_float
 from pyexport.families.max_of_n_mlp.kernels.render_input import RenderInput, prepare, trace_rows
 
 THEOREM_NAME = "certificate"
@@ -88,31 +89,7 @@ FLOAT_CHECKERS = {("brute_force", "loss", 2): 1, ("symmetry", "loss", 2): 1,
                   ("brute_force", "loss", 3): 16, ("symmetry", "loss", 3): 32,
                   ("brute_force", "accuracy", 3): 32, ("symmetry", "accuracy", 3): 32}
 IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)?$")
-LITERAL = re.compile(r"^-?0x[01](\.[0-9a-f]+)?p-?[0-9]+$")
-FLOAT_HEX = re.compile(r"^(-?)0x([01])\.?([0-9a-f]*)p([+-]?[0-9]+)$")
 EXACT_INT_LIMIT = 1 << 53
-
-
-def coq_float(x) -> str:
-    """The exact Coq hexadecimal literal of a finite binary64 value, e.g. `-0x1.a53496p-10`.
-
-    Made from `float.hex()`; the literal is asserted to parse back to the same value. Zero is
-    `0x0p0` (the sign of zero does not matter: both denote the real 0).
-    """
-    value = float(x)
-    if not np.isfinite(value):
-        raise ValueError(f"not a finite float: {value!r}")
-    if value == 0:
-        return "0x0p0"
-    match = FLOAT_HEX.match(value.hex())
-    if not match:
-        raise ValueError(f"unexpected float.hex() output {value.hex()!r}")
-    sign, lead, frac, exp = match.groups()
-    frac = frac.rstrip("0")
-    text = f"{sign}0x{lead}{'.' + frac if frac else ''}p{int(exp)}"
-    if float.fromhex(text) != value or not LITERAL.fullmatch(text):
-        raise AssertionError(f"float literal {text!r} does not round-trip {value!r}")
-    return text
 
 
 def coq_int_float(k) -> str:

@@ -1,0 +1,1 @@
+"""The transformer family's renderer contexts (Coq: brute-force accuracy)."""

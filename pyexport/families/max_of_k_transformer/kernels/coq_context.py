@@ -1,0 +1,96 @@
+"""Template context of a Max-of-K brute-force accuracy certificate for Coq.
+
+The template (templates/coq/max_of_k_transformer/certificate.v.j2) writes the weights as exact
+binary64 literals into a `tweights` record and the verdict bits as rows of d_vocab, and proves
+`accuracy (transformer_of cert_w) >= p / q` by `vm_compute` of `check_tbf_accuracy`
+(coq/theories/CheckTransformer.v). Only values produced here reach the file: ints,
+identifiers, hex digests, float literals, true/false. Other strategies, and data too large to
+be read by one `coqc`, raise `UnsupportedCertificate`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from pyexport import certificate as cert
+from pyexport.families import UnsupportedCertificate
+from pyexport.families.max_of_k_transformer.model import (
+    WEIGHT_KEYS,
+    config_from_json,
+    weight_shapes,
+)
+from pyexport.kernels.coq_literals import coq_float
+from pyexport.weights import ModelError, weights_sha256
+
+THEOREM_NAME = "cert_accuracy_bound"
+DATA_NAMES = ("CertData.cert_w", "CertData.cert_bits")
+MAX_LITERALS = 1 << 18  # one coqc reads this many literals in about 1 GB (coq/README.md)
+HEX_DIGEST = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _rows(matrix) -> list[list[str]]:
+    return [[coq_float(v) for v in row] for row in np.asarray(matrix, dtype=np.float64).tolist()]
+
+
+def _vector(vector) -> list[str]:
+    return [coq_float(v) for v in np.asarray(vector, dtype=np.float64).tolist()]
+
+
+def coq_context(doc: dict) -> dict:
+    """The context of a structurally valid certificate (see the module docstring)."""
+    strategy, quantity = doc["strategy"]["name"], doc["claim"]["quantity"]
+    if (strategy, quantity) != ("brute-force", "accuracy"):
+        raise UnsupportedCertificate(f"no Coq checker for {strategy} {quantity} of the "
+                                     "max-of-k-transformer family yet (brute-force accuracy only)")
+    if doc["claim"]["relation"] != ">=":
+        raise ValueError("accuracy must be claimed with >=")
+    try:
+        config = config_from_json(doc["model"]["config"])
+    except ModelError as exc:
+        raise ValueError(str(exc)) from exc
+    if config.name != doc["model"]["name"]:
+        raise ValueError("model.name does not match model.config.name")
+    weights = cert.decode_weights(doc, weight_shapes(config))
+    model_sha = weights_sha256(weights, WEIGHT_KEYS)
+    if model_sha != doc["model"]["sha256"]:
+        raise ValueError("model.sha256 does not match the weights")
+    d, n = config.d_vocab, config.n_ctx
+    arrays = doc["trace"]["arrays"]
+    if set(arrays) != {"correct"}:
+        raise ValueError("trace must hold exactly the array 'correct'")
+    bits = cert.decode_array(arrays["correct"], "trace.correct")
+    if (tuple(bits.shape), arrays["correct"]["dtype"]) != ((d,) * n, "bits"):
+        raise ValueError(f"trace.correct: expected bits of shape {(d,) * n}")
+    literals = sum(np.asarray(w).size for w in weights.values()) + bits.size
+    if literals > MAX_LITERALS:
+        raise UnsupportedCertificate(f"{literals} literals: the transformer's Coq checker reads "
+                                     f"its data in one file, at most {MAX_LITERALS}")
+    bound = cert.parse_rational(doc["claim"]["bound"], "claim.bound")
+    if bound < 0:
+        raise ValueError("claim.bound must be non-negative")
+    content_sha = cert.content_sha256(doc)
+    assert HEX_DIGEST.fullmatch(model_sha) and HEX_DIGEST.fullmatch(content_sha)
+    ident = re.sub(r"[.-]", "_", config.name)
+    if not cert.NAME_PATTERN.fullmatch(config.name):
+        raise ValueError("model name is not an identifier")
+    w = {key: np.asarray(weights[key]) for key in WEIGHT_KEYS}
+    return {
+        "module_name": f"cert_{ident}_brute_force_accuracy_{content_sha[:16]}",
+        "THEOREM_NAME": THEOREM_NAME,
+        "DATA_NAMES": list(DATA_NAMES),
+        "model_ident": ident,
+        "model_sha256": model_sha,
+        "content_sha256": content_sha,
+        "n_ctx": n, "d_vocab": d, "d_model": config.d_model, "d_head": config.d_head,
+        "claim_p": int(bound.numerator), "claim_q": int(bound.denominator),
+        "W_E": _rows(w["embed.W_E"]), "W_pos": _rows(w["pos_embed.W_pos"]),
+        "W_Q": _rows(w["blocks.0.attn.W_Q"][0]), "W_K": _rows(w["blocks.0.attn.W_K"][0]),
+        "W_V": _rows(w["blocks.0.attn.W_V"][0]), "W_O": _rows(w["blocks.0.attn.W_O"][0]),
+        "b_Q": _vector(w["blocks.0.attn.b_Q"][0]), "b_K": _vector(w["blocks.0.attn.b_K"][0]),
+        "b_V": _vector(w["blocks.0.attn.b_V"][0]), "b_O": _vector(w["blocks.0.attn.b_O"]),
+        "W_U": _rows(w["unembed.W_U"]), "b_U": _vector(w["unembed.b_U"]),
+        "bit_rows": [["true" if b else "false" for b in row]
+                     for row in bits.reshape(-1, d).tolist()],
+    }
