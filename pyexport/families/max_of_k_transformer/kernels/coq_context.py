@@ -22,7 +22,7 @@ from pyexport.families.max_of_k_transformer.model import (
     weight_shapes,
 )
 from pyexport.kernels.coq_literals import coq_float
-from pyexport.weights import ModelError, weights_sha256
+from pyexport.kernels.render_checks import checked_weights, identifier
 
 THEOREM_NAME = "cert_accuracy_bound"
 DATA_NAMES = ("CertData.cert_w", "CertData.cert_bits")
@@ -46,16 +46,8 @@ def coq_context(doc: dict) -> dict:
                                      "max-of-k-transformer family yet (brute-force accuracy only)")
     if doc["claim"]["relation"] != ">=":
         raise ValueError("accuracy must be claimed with >=")
-    try:
-        config = config_from_json(doc["model"]["config"])
-    except ModelError as exc:
-        raise ValueError(str(exc)) from exc
-    if config.name != doc["model"]["name"]:
-        raise ValueError("model.name does not match model.config.name")
-    weights = cert.decode_weights(doc, weight_shapes(config))
-    model_sha = weights_sha256(weights, WEIGHT_KEYS)
-    if model_sha != doc["model"]["sha256"]:
-        raise ValueError("model.sha256 does not match the weights")
+    config, weights, model_sha = checked_weights(doc, config_from_json, weight_shapes,
+                                                 WEIGHT_KEYS)
     d, n = config.d_vocab, config.n_ctx
     arrays = doc["trace"]["arrays"]
     if set(arrays) != {"correct"}:
@@ -72,9 +64,7 @@ def coq_context(doc: dict) -> dict:
         raise ValueError("claim.bound must be non-negative")
     content_sha = cert.content_sha256(doc)
     assert HEX_DIGEST.fullmatch(model_sha) and HEX_DIGEST.fullmatch(content_sha)
-    ident = re.sub(r"[.-]", "_", config.name)
-    if not cert.NAME_PATTERN.fullmatch(config.name):
-        raise ValueError("model name is not an identifier")
+    ident = identifier(config.name)
     w = {key: np.asarray(weights[key]) for key in WEIGHT_KEYS}
     return {
         "module_name": f"cert_{ident}_brute_force_accuracy_{content_sha[:16]}",

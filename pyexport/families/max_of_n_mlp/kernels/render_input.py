@@ -16,7 +16,7 @@ import numpy as np
 from pyexport import certificate as cert
 from pyexport.families import UnsupportedCertificate
 from pyexport.families.max_of_n_mlp.model import WEIGHT_KEYS, config_from_json, weight_shapes
-from pyexport.weights import ModelError, weights_sha256
+from pyexport.kernels.render_checks import checked_weights, identifier
 
 HEX_DIGEST = re.compile(r"^[0-9a-f]{64}$")
 STRATEGIES = {"brute-force": "brute_force", "symmetry": "symmetry", "convexity": "convexity"}
@@ -55,26 +55,11 @@ class RenderInput:
         return f"cert_{self.model_ident}_{self.strategy}_{self.quantity}_{self.content_sha256[:16]}"
 
 
-def identifier(name: str) -> str:
-    """A model name (`[a-z0-9][a-z0-9._-]{0,63}`) as an identifier over [a-z0-9_]."""
-    if not isinstance(name, str) or not cert.NAME_PATTERN.fullmatch(name):
-        raise ValueError("model name is not an identifier [a-z0-9][a-z0-9._-]{0,63}")
-    return re.sub(r"[.-]", "_", name)
-
-
 def prepare(doc: dict, supported_n: tuple[int, ...]) -> RenderInput:
     """Validate a structurally valid certificate for rendering (see the module docstring)."""
-    try:
-        config = config_from_json(doc["model"]["config"])
-    except ModelError as exc:
-        raise ValueError(str(exc)) from exc
-    if config.name != doc["model"]["name"]:
-        raise ValueError("model.name does not match model.config.name")
-    weights = cert.decode_weights(doc, weight_shapes(config))
+    config, weights, model_sha = checked_weights(doc, config_from_json, weight_shapes,
+                                                 WEIGHT_KEYS)
     d, dm, n = int(config.d_vocab), int(config.d_model), int(config.n_ctx)
-    model_sha = weights_sha256(weights, WEIGHT_KEYS)
-    if model_sha != doc["model"]["sha256"]:
-        raise ValueError("model.sha256 does not match the weights")
     strategy = STRATEGIES.get(doc["strategy"]["name"])
     quantity = doc["claim"]["quantity"]
     if strategy is None or quantity not in RELATIONS:
