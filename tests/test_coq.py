@@ -263,20 +263,11 @@ def _transformer_tamper(doc, what):
 
 def _margin(model, s: int) -> float:
     """Label logit minus the best other one, in float64 (to pick a clearly wrong sequence)."""
+    from pyexport.families.max_of_k_transformer.model import float_logits
     from pyexport.families.max_of_k_transformer.strategies.brute_force import sequences
 
-    d, n = model.config.d_vocab, model.config.n_ctx
-    tokens = sequences(d, n, s, s + 1)[0]
-    w = {k: np.asarray(v, dtype=np.float64) for k, v in model.weights.items()}
-    x = w["embed.W_E"][tokens] + w["pos_embed.W_pos"]
-    q = x[-1] @ w["blocks.0.attn.W_Q"][0] + w["blocks.0.attn.b_Q"][0]
-    k = x @ w["blocks.0.attn.W_K"][0] + w["blocks.0.attn.b_K"][0]
-    v = x @ w["blocks.0.attn.W_V"][0] + w["blocks.0.attn.b_V"][0]
-    scores = k @ q / np.sqrt(model.config.d_head)
-    a = np.exp(scores - scores.max())
-    z = (x[-1] + (a / a.sum()) @ v @ w["blocks.0.attn.W_O"][0] + w["blocks.0.attn.b_O"]) \
-        @ w["unembed.W_U"] + w["unembed.b_U"]
-    y = int(max(tokens))
+    tokens = sequences(model.config.d_vocab, model.config.n_ctx, s, s + 1)
+    z, y = float_logits(model, tokens)[0], int(tokens[0].max())
     return float(z[y] - np.delete(z, y).max())
 
 
