@@ -24,7 +24,7 @@ TEMPLATES = REPO_ROOT / "templates"
 # prover -> (check file template, data module template, file suffix)
 PROVERS = {"coq": ("certificate.v.j2", "data.v.j2", ".v"),
            "lean": ("certificate.lean.j2", None, ".lean")}
-SAFE_TEXT = re.compile(r"^[A-Za-z0-9_.+\-/ ]{0,400}$")  # identifiers, numerals, hex floats, paths
+SAFE_TEXT = re.compile(r"^[A-Za-z0-9_.+\-/ %]{0,400}$")  # identifiers, numerals (Coq's 12%Z), hex floats, paths
 
 
 class UnsafeContext(ValueError):

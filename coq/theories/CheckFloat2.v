@@ -16,14 +16,20 @@
       the prover leaves 2^-32 above the float value so the binary64 test can pass);
     - [check_convexity_accuracy2f] : the convexity certificate of the accuracy, two tokens
       (the trace's argmax per column; rivals enclosed by interval hulls, margins compared
-      with 0 in interval arithmetic; the prover counts only margins clearing 2^-32).
+      with 0 in interval arithmetic; the prover counts only margins clearing 2^-32);
+    - [check_symmetry_loss2f], [check_symmetry_accuracy2f] : sorted inputs, one trace value
+      (loss bound, verdict) per input;
+    - [check_brute_force_loss2f], [check_brute_force_accuracy2f] : all inputs, one trace value
+      per row of inputs (section "Brute force against row totals": the checker makes each
+      input's bound itself and compares row sums).
 
     Main statements
     - [rsum_triangle_swap] : sum_{y<n} sum_{s<y} f s y = sum_{s<n} sum_{k<n-1-s} f s (s+1+k);
     - [check_convexity_loss2f_correct] : [check c = true ->
         expected_loss2 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c)];
     - [check_convexity_accuracy2f_correct] : [check c = true ->
-        accuracy2 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c)]. *)
+        accuracy2 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c)];
+    - the same two statements for the brute-force and symmetry checkers. *)
 
 From Coq Require Import Reals Lra Lia ZArith List Floats Bool.
 From Flocq Require Import Core.Zaux Core.Raux.
@@ -706,40 +712,6 @@ Proof.
                        (kbound_spec _ _ Hp) Hok).
 Qed.
 
-Definition check_brute_force_loss2f (c : cdata (list (list float))) : bool :=
-  let w := cd_weights c in
-  let d := w_d w in
-  let g := cd_grid c in
-  let tr := cd_trace c in
-  match float_table w, exp_up_fn with
-  | Some cols, Some F =>
-      let es := map (expcol_of F) cols in
-      Nat.ltb 0 d && is_pow2 (pow2f (- g)) (- g) &&
-      all_below d (fun t1 =>
-        let e1 := nth t1 es dflt_expcol in
-        let row := nth t1 tr [] in
-        all_below d (fun t2 =>
-          pair_okf F e1 (nth t2 es dflt_expcol) (Nat.max t1 t2) (kbound g (nth t2 row 0%float)))) &&
-      loss_claim_ok (zsum d (fun t1 => zsum d (fun t2 => fz0 (fget tr t1 t2))))
-                    (- g) d (cd_p c) (cd_q c)
-  | _, _ => false
-  end.
-
-Theorem check_brute_force_loss2f_correct c :
-  check_brute_force_loss2f c = true ->
-  expected_loss2 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
-Proof.
-  unfold check_brute_force_loss2f.
-  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
-  destruct exp_up_fn as [F|] eqn:HF; [|discriminate].
-  rewrite !andb_true_iff, Nat.ltb_lt, !all_below_spec.
-  intros (((Hd & Hp) & Hall) & Hclaim).
-  unfold expected_loss2. apply (loss_claim_ok_spec _ _ _ _ _ _ Hclaim).
-  apply (case_table_le (model_of (cd_weights c))). intros t1 t2 H1 H2.
-  specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
-  exact (pair_okf_table F _ cols t1 t2 _ _ HF Ht Hd H1 H2 Hp Hall).
-Qed.
-
 Definition check_symmetry_loss2f (c : cdata (list (list float))) : bool :=
   let w := cd_weights c in
   let d := w_d w in
@@ -892,37 +864,6 @@ Proof.
   simpl in Hj'. lra.
 Qed.
 
-Definition check_brute_force_accuracy2f (c : cdata (list (list bool))) : bool :=
-  let w := cd_weights c in
-  let d := w_d w in
-  let tr := cd_trace c in
-  match float_table w with
-  | Some cols =>
-      let ups := map (map ub) cols in
-      all_below d (fun t1 =>
-        let c1 := nth t1 cols [] in
-        let u1 := nth t1 ups [] in
-        let row := nth t1 tr [] in
-        all_below d (fun t2 =>
-          if nth t2 row false then correct2_f c1 (nth t2 cols []) u1 (nth t2 ups []) (Nat.max t1 t2)
-          else true)) &&
-      acc_claim_ok (zsum d (fun t1 => zsum d (fun t2 => zind (bget tr t1 t2)))) d (cd_p c) (cd_q c)
-  | None => false
-  end.
-
-Theorem check_brute_force_accuracy2f_correct c :
-  check_brute_force_accuracy2f c = true ->
-  accuracy2 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
-Proof.
-  unfold check_brute_force_accuracy2f.
-  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
-  rewrite andb_true_iff, all_below_spec. intros [Hall Hclaim].
-  apply Rle_ge. unfold accuracy2. apply (acc_claim_ok_spec _ _ _ _ _ Hclaim).
-  apply (verdict_count_le (model_of (cd_weights c))). intros t1 t2 H1 H2 Hb.
-  specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
-  unfold bget, mget in Hb. rewrite Hb in Hall. exact (correct2_f_spec _ cols t1 t2 Ht H1 H2 Hall).
-Qed.
-
 Definition check_symmetry_accuracy2f (c : cdata (list (list bool))) : bool :=
   let w := cd_weights c in
   let d := w_d w in
@@ -954,4 +895,193 @@ Proof.
   specialize (Hall t2 H2). rewrite all_below_spec in Hall. specialize (Hall t1 H1).
   unfold bget, mget in Hb. rewrite Hb in Hall.
   exact (correct2_f_spec _ cols t1 t2 Ht ltac:(simpl in H1, H2; lia) H2 Hall).
+Qed.
+
+(** ** Brute force against row totals
+
+    A row is the inputs that share every token but the last. The brute-force certificates give
+    Coq one number per row, not one per input: reading a literal costs Coq 10-40 us, more than
+    checking an input. The row's number is the sum of the certificate's per-input loss bounds
+    (an integer of grid units 2^-g), resp. its count of inputs marked correct, as a [Z].
+    - loss: per input the checker makes its own bound k ([loss_guess]: about C - z_y + ln S,
+      from the upward sum S = sum_j exp(z_j - C) it computes anyway, plus a margin) and proves
+      f <= k with the test a trace value gets ([below_one]); an input whose test fails counts as
+      +inf ([checked]). The upward-rounded sum of the row's bounds must be at most the row
+      total. The prover's bounds stand 2^-32 above the float values, the checker's about
+      2^-34, so an honest row passes.
+    - accuracy: the row's count of inputs the float test proves correct ([correct2_f]) must
+      reach the row's count. *)
+
+(** An approximation of ln s for s > 0. Nothing rests on its accuracy: every bound made with
+    it is tested. s = m 2^e, m in [sqrt(1/2), sqrt 2), ln m = 2 atanh t, t = (m - 1) / (m + 1),
+    by the series to t^21 (|t| < 0.172: the next term is below 2^-55). *)
+Definition ln_guess (s : float) : float :=
+  let (m0, e0) := PrimFloat.frshiftexp s in
+  let low := PrimFloat.ltb m0 0x1.6a09e667f3bcdp-1 in
+  let m := if low then (2 * m0)%float else m0 in
+  let e := (PrimFloat.of_uint63 e0 - (if low then 2102 else 2101))%float in
+  let t := ((m - 1) / (m + 1))%float in
+  let t2 := (t * t)%float in
+  let p := (0x1.5555555555555p-2 + t2 * (0x1.999999999999ap-3 + t2 * (0x1.2492492492492p-3
+           + t2 * (0x1.c71c71c71c71cp-4 + t2 * (0x1.745d1745d1746p-4 + t2 * (0x1.3b13b13b13b14p-4
+           + t2 * (0x1.1111111111111p-4 + t2 * (0x1.e1e1e1e1e1e1ep-5 + t2 * (0x1.af286bca1af28p-5
+           + t2 * 0x1.8618618618618p-5)))))))))%float in
+  (e * 0x1.62e42fefa39efp-1 + 2 * t * (1 + t2 * p))%float.
+
+(** A loss bound to test: u + ln s, u an upper bound of C - z_y, plus a margin above the
+    upward bias of the test (its exponentials: [exp_big] of the column entries and of the
+    last step are each up to about 2^-37 above exp, measured) and its rounding: 2^-34, and
+    2^-44 of the magnitudes. *)
+Definition loss_guess (s u : float) : float :=
+  let l := ln_guess s in
+  (u + l + (0x1p-34 + 0x1p-44 * (PrimFloat.abs u + PrimFloat.abs l)))%float.
+
+(** k if its test passed and it is a real, else +inf: an upper bound either way. *)
+Definition checked (ok : bool) (k : float) : float :=
+  if ok && I.F.real k then k else PrimFloat.infinity.
+
+Lemma checked_spec ok k u :
+  (ok = true -> I.F.real k = true -> u <= toR k) ->
+  I.F.valid_ub (checked ok k) = true /\ le_upper (Xreal u) (I.F.toX (checked ok k)).
+Proof.
+  intros H. unfold checked. destruct (ok && I.F.real k) eqn:E.
+  - apply andb_prop in E. destruct E as [Ok Rk].
+    split; [exact (proj2 (real_valid _ Rk))|]. rewrite (real_toX _ Rk). exact (H Ok Rk).
+  - split; [reflexivity|exact I].
+Qed.
+
+(** [FastExp.sum_up] over 0, ..., n - 1. *)
+Lemma sum_up_seq n (G : nat -> float) (u : nat -> R) :
+  (forall t, (t < n)%nat -> I.F.valid_ub (G t) = true /\ le_upper (Xreal (u t)) (I.F.toX (G t))) ->
+  le_upper (Xreal (rsum n u)) (I.F.toX (sum_up G (seq 0 n))).
+Proof.
+  intros H. pose proof (sum_up_spec G (seq 0 n) 0%nat u) as S. rewrite seq_length in S.
+  apply S. intros j Hj. rewrite seq_nth by exact Hj. apply H. exact Hj.
+Qed.
+
+(** s is at most the row total r 2^-g. *)
+Definition row_le (g : Z) (s : float) (r : Z) : bool :=
+  let lo := lb (I.mul prec (I.fromZ prec r) (I.singleton (pow2f (- g)))) in
+  I.F.real s && I.F.real lo && fle s lo.
+
+Lemma row_le_spec g s r u :
+  is_pow2 (pow2f (- g)) (- g) = true -> le_upper (Xreal u) (I.F.toX s) -> row_le g s r = true ->
+  u <= IZR r * bpow radix2 (- g).
+Proof.
+  intros Hp Ls. unfold row_le. rewrite !andb_true_iff. intros [[Rs Rlo] Hle].
+  rewrite (real_toX _ Rs) in Ls. simpl in Ls.
+  pose proof (fle_spec _ _ Rs Rlo Hle).
+  assert (E : encl (I.mul prec (I.fromZ prec r) (I.singleton (pow2f (- g))))
+                   (IZR r * bpow radix2 (- g))).
+  { rewrite <- (is_pow2_spec _ _ Hp). apply encl_mul; [apply encl_fromZ|apply encl_singleton]. }
+  pose proof (lb_spec _ _ E Rlo). lra.
+Qed.
+
+Lemma rsum_rows_le n (u : nat -> R) (r : nat -> Z) (g : Z) :
+  (forall t, (t < n)%nat -> u t <= IZR (r t) * bpow radix2 (- g)) ->
+  rsum n u <= IZR (zsum n r) * bpow radix2 (- g).
+Proof. intros H. rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. exact H. Qed.
+
+(** The row's count of inputs whose test b passes reaches the certificate's count r. *)
+Definition row_count_ok (n : nat) (b : nat -> bool) (r : Z) : bool :=
+  Z.leb r (zsum n (fun t => zind (b t))).
+
+Lemma row_count_ok_spec n b (P : nat -> bool) r :
+  (forall t, (t < n)%nat -> b t = true -> P t = true) -> row_count_ok n b r = true ->
+  IZR r <= rsum n (fun t => ind (P t)).
+Proof.
+  intros Hb. unfold row_count_ok. rewrite Z.leb_le. intros Hle.
+  apply Rle_trans with (IZR (zsum n (fun t => zind (b t)))); [apply IZR_le; exact Hle|].
+  rewrite IZR_zsum. apply rsum_le. intros t Ht. rewrite <- ind_zind.
+  apply ind_le_of_imp. apply Hb. exact Ht.
+Qed.
+
+(** The loss bound of input (t1, t2), y = max t1 t2, from the columns e1, e2: [pair_okf] with
+    K = [k], the dot product computed once. *)
+Definition pair_k (F : float -> float) (e1 e2 : expcol) (y : nat) : float :=
+  let s := dot_up I.F.zero (ec_a e1) (ec_a e2) in
+  let c := I.add prec (I.singleton (ec_c e1)) (I.singleton (ec_c e2)) in
+  let zy := I.add prec (nth y (ec_w e1) I.zero) (nth y (ec_w e2) I.zero) in
+  let k := loss_guess s (ub (I.sub prec c zy)) in
+  checked (below_one F s (I.sub prec c (I.add prec zy (I.singleton k)))) k.
+
+Lemma pair_k_table F w cols t1 t2 :
+  exp_up_fn = Some F -> float_table w = Some cols -> (0 < w_d w)%nat ->
+  (t1 < w_d w)%nat -> (t2 < w_d w)%nat ->
+  I.F.valid_ub (pair_k F (nth t1 (map (expcol_of F) cols) dflt_expcol)
+                         (nth t2 (map (expcol_of F) cols) dflt_expcol) (Nat.max t1 t2)) = true /\
+  le_upper (Xreal (f2 (model_of w) t1 t2))
+    (I.F.toX (pair_k F (nth t1 (map (expcol_of F) cols) dflt_expcol)
+                       (nth t2 (map (expcol_of F) cols) dflt_expcol) (Nat.max t1 t2))).
+Proof.
+  intros HF Ht Hd H1 H2.
+  destruct (expcols_spec F _ cols t1 HF Ht H1) as (N1 & L1 & C1).
+  destruct (expcols_spec F _ cols t2 HF Ht H2) as (N2 & L2 & C2).
+  rewrite N1, N2. unfold pair_k. cbv zeta. apply checked_spec. intros Hok _.
+  exact (pair_okf_spec F (model_of w) _ _ t1 t2 _ _ HF Hd H1 H2 L1 L2 C1 C2
+                       (encl_singleton _) Hok).
+Qed.
+
+(** The trace: row totals [t1], the sum over t2 of the bounds of the inputs (t1, t2). *)
+Definition check_brute_force_loss2f (c : cdata (list Z)) : bool :=
+  let w := cd_weights c in
+  let d := w_d w in
+  let g := cd_grid c in
+  let tr := cd_trace c in
+  match float_table w, exp_up_fn with
+  | Some cols, Some F =>
+      let es := map (expcol_of F) cols in
+      Nat.ltb 0 d && is_pow2 (pow2f (- g)) (- g) &&
+      all_below d (fun t1 =>
+        let e1 := nth t1 es dflt_expcol in
+        row_le g (sum_up (fun t2 => pair_k F e1 (nth t2 es dflt_expcol) (Nat.max t1 t2)) (seq 0 d))
+               (nth t1 tr 0%Z)) &&
+      loss_claim_ok (zsum d (fun t1 => nth t1 tr 0%Z)) (- g) d (cd_p c) (cd_q c)
+  | _, _ => false
+  end.
+
+Theorem check_brute_force_loss2f_correct c :
+  check_brute_force_loss2f c = true ->
+  expected_loss2 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
+Proof.
+  unfold check_brute_force_loss2f.
+  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
+  destruct exp_up_fn as [F|] eqn:HF; [|discriminate].
+  rewrite !andb_true_iff, Nat.ltb_lt, all_below_spec.
+  intros (((Hd & Hp) & Hall) & Hclaim).
+  unfold expected_loss2. apply (loss_claim_ok_spec _ _ _ _ _ _ Hclaim).
+  apply rsum_rows_le. intros t1 H1.
+  refine (row_le_spec _ _ _ _ Hp _ (Hall t1 H1)).
+  apply sum_up_seq. intros t2 H2.
+  exact (pair_k_table F _ cols t1 t2 HF Ht Hd H1 H2).
+Qed.
+
+(** The trace: row counts [t1], the number of inputs (t1, t2) marked correct. *)
+Definition check_brute_force_accuracy2f (c : cdata (list Z)) : bool :=
+  let w := cd_weights c in
+  let d := w_d w in
+  let tr := cd_trace c in
+  match float_table w with
+  | Some cols =>
+      let ups := map (map ub) cols in
+      all_below d (fun t1 =>
+        let c1 := nth t1 cols [] in
+        let u1 := nth t1 ups [] in
+        row_count_ok d (fun t2 => correct2_f c1 (nth t2 cols []) u1 (nth t2 ups []) (Nat.max t1 t2))
+                     (nth t1 tr 0%Z)) &&
+      acc_claim_ok (zsum d (fun t1 => nth t1 tr 0%Z)) d (cd_p c) (cd_q c)
+  | None => false
+  end.
+
+Theorem check_brute_force_accuracy2f_correct c :
+  check_brute_force_accuracy2f c = true ->
+  accuracy2 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
+Proof.
+  unfold check_brute_force_accuracy2f.
+  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
+  rewrite andb_true_iff, all_below_spec. intros [Hall Hclaim].
+  apply Rle_ge. unfold accuracy2. apply (acc_claim_ok_spec _ _ _ _ _ Hclaim).
+  unfold num_correct2. rewrite IZR_zsum. apply rsum_le. intros t1 H1.
+  refine (row_count_ok_spec _ _ _ _ _ (Hall t1 H1)).
+  intros t2 H2 Hb. exact (correct2_f_spec _ cols t1 t2 Ht H1 H2 Hb).
 Qed.

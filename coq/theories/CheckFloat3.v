@@ -2,21 +2,25 @@
 
     The brute-force and symmetry checkers of [CheckLoss3]/[CheckAccuracy3] with the table of
     [FloatTable.float_table] and the exponentials of [FastExp], as [CheckFloat2] does for two
-    tokens (same traces, same statements):
+    tokens:
     - loss: f(t1, t2, t3) = LSE(z) - z_y <= K for z = W[:, t1] + W[:, t2] + W[:, t3] when
         sum_j exp(W[j,t1] - c1) exp(W[j,t2] - c2) exp(W[j,t3] - c3) * exp(c1 + c2 + c3 - z_y - K)
         <= 1
       ([CheckFloat2.below_one]). The upward-rounded product of the two outer tokens' exponential
       columns is formed once per pair, so each input costs one upward dot product, as for two
-      tokens;
+      tokens. Symmetry reads K from the trace; brute force makes its own K per input
+      ([triple_k]) and compares each row's sum with the certificate's row total
+      ([CheckFloat2], "Brute force against row totals");
     - accuracy: input (t1, t2, t3) with label y is correct when, for every j <> y, the
       upward-rounded sum of the three columns' upper ends is below the lower end of the label's
-      interval sum; the sum of the two outer columns is formed once per pair.
+      interval sum; the sum of the two outer columns is formed once per pair. Symmetry tests the
+      inputs the trace marks; brute force counts each row's inputs that pass and compares with
+      the certificate's row count.
 
     Checkers and theorems ([check c = true -> statement], as their exact twins):
-    - [check_brute_force_loss3f], [check_symmetry_loss3f] :
+    - [check_brute_force_loss3f] (trace: row totals [t1][t2]), [check_symmetry_loss3f] :
         [expected_loss3 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c)];
-    - [check_brute_force_accuracy3f], [check_symmetry_accuracy3f] :
+    - [check_brute_force_accuracy3f] (row counts [t1][t2]), [check_symmetry_accuracy3f] :
         [accuracy3 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c)]. *)
 
 From Coq Require Import Reals Lra Lia ZArith List Floats Bool.
@@ -177,7 +181,38 @@ Proof.
                          L1 L2 L3 C1 C2 C3 (kbound_spec _ _ Hp) Hok).
 Qed.
 
-Definition check_brute_force_loss3f (c : cdata (list (list (list float)))) : bool :=
+(** The loss bound of input (t1, t2, t3), y = max3 t1 t2 t3: [triple_okf] with K = [k], the
+    dot product computed once ([CheckFloat2.pair_k] for three tokens). *)
+Definition triple_k (F : float -> float) (e1 e2 e3 : expcol) (p12 : list float) (y : nat) : float :=
+  let s := dot_up I.F.zero p12 (ec_a e3) in
+  let c := I.add prec (I.add prec (I.singleton (ec_c e1)) (I.singleton (ec_c e2)))
+                 (I.singleton (ec_c e3)) in
+  let zy := I.add prec (I.add prec (nth y (ec_w e1) I.zero) (nth y (ec_w e2) I.zero))
+                  (nth y (ec_w e3) I.zero) in
+  let k := loss_guess s (ub (I.sub prec c zy)) in
+  checked (below_one F s (I.sub prec c (I.add prec zy (I.singleton k)))) k.
+
+Lemma triple_k_table F w cols t1 t2 t3 :
+  exp_up_fn = Some F -> float_table w = Some cols -> (0 < w_d w)%nat ->
+  (t1 < w_d w)%nat -> (t2 < w_d w)%nat -> (t3 < w_d w)%nat ->
+  let es := map (expcol_of F) cols in
+  let k := triple_k F (nth t1 es dflt_expcol) (nth t2 es dflt_expcol) (nth t3 es dflt_expcol)
+             (mul_up_list (ec_a (nth t1 es dflt_expcol)) (ec_a (nth t2 es dflt_expcol)))
+             (max3 t1 t2 t3) in
+  I.F.valid_ub k = true /\ le_upper (Xreal (f3 (model_of w) t1 t2 t3)) (I.F.toX k).
+Proof.
+  intros HF Ht Hd H1 H2 H3 es k. unfold k, es.
+  destruct (expcols_spec F _ cols t1 HF Ht H1) as (N1 & L1 & C1).
+  destruct (expcols_spec F _ cols t2 HF Ht H2) as (N2 & L2 & C2).
+  destruct (expcols_spec F _ cols t3 HF Ht H3) as (N3 & L3 & C3).
+  rewrite N1, N2, N3. unfold triple_k. cbv zeta. apply checked_spec. intros Hok _.
+  exact (triple_okf_spec F (model_of w) _ _ _ t1 t2 t3 _ _ HF Hd H1 H2 H3
+                         L1 L2 L3 C1 C2 C3 (encl_singleton _) Hok).
+Qed.
+
+(** The trace: row totals [t1][t2], the sum over t3 of the bounds of the inputs (t1, t2, t3)
+    ([CheckFloat2], "Brute force against row totals"). *)
+Definition check_brute_force_loss3f (c : cdata (list (list Z))) : bool :=
   let w := cd_weights c in
   let d := w_d w in
   let g := cd_grid c in
@@ -188,16 +223,15 @@ Definition check_brute_force_loss3f (c : cdata (list (list (list float)))) : boo
       Nat.ltb 0 d && is_pow2 (pow2f (- g)) (- g) &&
       all_below d (fun t1 =>
         let e1 := nth t1 es dflt_expcol in
-        let plane := nth t1 tr [] in
+        let row := nth t1 tr [] in
         all_below d (fun t2 =>
           let e2 := nth t2 es dflt_expcol in
           let p12 := mul_up_list (ec_a e1) (ec_a e2) in
-          let row := nth t2 plane [] in
-          all_below d (fun t3 =>
-            triple_okf F e1 e2 (nth t3 es dflt_expcol) p12 (max3 t1 t2 t3)
-              (kbound g (nth t3 row 0%float))))) &&
-      loss_claim_okn 3 (zsum d (fun t1 => zsum d (fun t2 => zsum d (fun t3 =>
-                           fz0 (fget3 tr t1 t2 t3))))) (- g) d (cd_p c) (cd_q c)
+          row_le g (sum_up (fun t3 => triple_k F e1 e2 (nth t3 es dflt_expcol) p12 (max3 t1 t2 t3))
+                           (seq 0 d))
+                 (nth t2 row 0%Z))) &&
+      loss_claim_okn 3 (zsum d (fun t1 => zsum d (fun t2 => nth t2 (nth t1 tr []) 0%Z)))
+                     (- g) d (cd_p c) (cd_q c)
   | _, _ => false
   end.
 
@@ -208,17 +242,16 @@ Proof.
   unfold check_brute_force_loss3f.
   destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
   destruct exp_up_fn as [F|] eqn:HF; [|discriminate].
-  rewrite !andb_true_iff, Nat.ltb_lt, !all_below_spec.
+  rewrite !andb_true_iff, Nat.ltb_lt, all_below_spec.
   intros (((Hd & Hp) & Hall) & Hclaim).
   unfold expected_loss3. apply (loss_claim_okn_spec _ _ _ _ _ _ _ Hclaim).
-  apply (case_table3_le (model_of (cd_weights c))). intros t1 t2 t3 H1 H2 H3.
+  apply rsum_rows_le. intros t1 H1. apply rsum_rows_le. intros t2 H2.
   specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
-  rewrite all_below_spec in Hall. specialize (Hall t3 H3).
-  exact (triple_okf_table F _ cols t1 t2 t3 _ _ HF Ht Hd H1 H2 H3 Hp Hall).
+  refine (row_le_spec _ _ _ _ Hp _ Hall).
+  apply sum_up_seq. intros t3 H3.
+  exact (triple_k_table F _ cols t1 t2 t3 HF Ht Hd H1 H2 H3).
 Qed.
 
-(** Sorted inputs t1 <= t2 <= t3, trace entry [t3][t2][t1]; the checker runs the triple
-    (t3, t2, t1), whose loss is the same ([f3_swap13]). *)
 Definition check_symmetry_loss3f (c : cdata (list (list (list float)))) : bool :=
   let w := cd_weights c in
   let d := w_d w in
@@ -302,7 +335,8 @@ Proof.
   simpl in Hj'. lra.
 Qed.
 
-Definition check_brute_force_accuracy3f (c : cdata (list (list (list bool)))) : bool :=
+(** The trace: row counts [t1][t2], the number of inputs (t1, t2, t3) marked correct. *)
+Definition check_brute_force_accuracy3f (c : cdata (list (list Z))) : bool :=
   let w := cd_weights c in
   let d := w_d w in
   let tr := cd_trace c in
@@ -312,17 +346,15 @@ Definition check_brute_force_accuracy3f (c : cdata (list (list (list bool)))) : 
       all_below d (fun t1 =>
         let c1 := nth t1 cols [] in
         let u1 := nth t1 ups [] in
-        let plane := nth t1 tr [] in
+        let row := nth t1 tr [] in
         all_below d (fun t2 =>
           let c2 := nth t2 cols [] in
           let u12 := add_up_list u1 (nth t2 ups []) in
-          let row := nth t2 plane [] in
-          all_below d (fun t3 =>
-            if nth t3 row false
-            then correct3_f c1 c2 (nth t3 cols []) u12 (nth t3 ups []) (max3 t1 t2 t3)
-            else true))) &&
-      acc_claim_okn 3 (zsum d (fun t1 => zsum d (fun t2 => zsum d (fun t3 =>
-                          zind (bget3 tr t1 t2 t3))))) d (cd_p c) (cd_q c)
+          row_count_ok d (fun t3 => correct3_f c1 c2 (nth t3 cols []) u12 (nth t3 ups [])
+                                               (max3 t1 t2 t3))
+                       (nth t2 row 0%Z))) &&
+      acc_claim_okn 3 (zsum d (fun t1 => zsum d (fun t2 => nth t2 (nth t1 tr []) 0%Z))) d
+                    (cd_p c) (cd_q c)
   | None => false
   end.
 
@@ -334,11 +366,11 @@ Proof.
   destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
   rewrite andb_true_iff, all_below_spec. intros [Hall Hclaim].
   apply Rle_ge. unfold accuracy3. apply (acc_claim_okn_spec _ _ _ _ _ _ Hclaim).
-  apply (verdict_count3_le (model_of (cd_weights c))). intros t1 t2 t3 H1 H2 H3 Hb.
+  unfold num_correct3. rewrite IZR_zsum. apply rsum_le. intros t1 H1.
+  rewrite IZR_zsum. apply rsum_le. intros t2 H2.
   specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
-  rewrite all_below_spec in Hall. specialize (Hall t3 H3).
-  unfold bget3 in Hb. rewrite Hb in Hall.
-  exact (correct3_f_spec _ cols t1 t2 t3 Ht H1 H2 H3 Hall).
+  refine (row_count_ok_spec _ _ _ _ _ Hall).
+  intros t3 H3 Hb. exact (correct3_f_spec _ cols t1 t2 t3 Ht H1 H2 H3 Hb).
 Qed.
 
 (** Sorted inputs, trace entry [t3][t2][t1]; the checker tests the triple (t3, t2, t1), whose

@@ -27,12 +27,14 @@ Context variables (see coq/README.md, "Template context"):
     n_ctx, d_vocab, d_model, grid_bits, claim_p, claim_q    ints
     quantity_fn       expected_loss2 | accuracy2 | expected_loss3 | accuracy3
     checker, correct_lemma    checker and soundness theorem names
-    trace_type        rows_float | list_float | rows_bool | rows3_float | rows3_bool
-                      (the template maps it to a Coq type: lists of 2 or 3 nesting levels)
+    trace_type        rows_float | list_float | rows_bool | rows3_float | rows3_bool | list_Z |
+                      rows_Z (the template maps it to a Coq type: lists of 1 to 3 levels;
+                      the Z kinds are the row totals of the binary64 brute-force checkers)
     data_modules      the data as modules rendered from data.v.j2 (see `data_modules`):
                       each {module_name, parts: [{piece, name, kind, rows}]}, where piece is
                       cert_E | cert_H | cert_U | cert_trace, kind a trace_type and rows
-                      (nested) lists of float literals or true/false: E, H, U are rows of
+                      (nested) lists of float literals, true/false or Z literals
+                      (`12%Z`): E, H, U are rows of
                       d_model x d_vocab, d_model x d_model, d_vocab x d_model; the trace is in
                       the layout of the checker (coq/README.md, "Trace layouts")
                       (empty when the data fits one module: see inline_parts)
@@ -88,6 +90,12 @@ FLOAT_CHECKERS = {("brute_force", "loss", 2): 1, ("symmetry", "loss", 2): 1,
                   ("symmetry", "accuracy", 2): 128, ("convexity", "accuracy", 2): 256,
                   ("brute_force", "loss", 3): 16, ("symmetry", "loss", 3): 32,
                   ("brute_force", "accuracy", 3): 32, ("symmetry", "accuracy", 3): 32}
+# The binary64 brute-force checkers read one integer per row of inputs (the inputs sharing all
+# tokens but the last): the sum of the row's per-input loss bounds (grid units), or its count of
+# inputs marked correct (coq/theories/CheckFloat2.v, "Brute force against row totals"). Reading
+# a literal costs Coq 10-40 us, more than checking an input: 16.8 million literals took 15
+# minutes of a max3-d256 check.
+ROW_TOTAL_TRACE_TYPES = {2: "list_Z", 3: "rows_Z"}
 IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)?$")
 EXACT_INT_LIMIT = 1 << 53
 
@@ -109,6 +117,16 @@ def _trace(inp: RenderInput) -> list:
     if inp.trace.dtype == bool:
         return trace_rows(inp, ["true" if b else "false" for b in flat])
     return trace_rows(inp, [coq_int_float(k) for k in flat])
+
+
+def _row_totals(inp: RenderInput) -> list:
+    """The brute-force trace summed over the last token, as Z literals: [t1] for n_ctx 2,
+    [t1][t2] for n_ctx 3 (exact: Python integers)."""
+    d = inp.d
+    flat = [int(v) for v in inp.trace.reshape(-1).tolist()]
+    totals = [f"{total}%Z" if total >= 0 else f"Z.opp {-total}%Z"
+              for total in (sum(flat[i : i + d]) for i in range(0, len(flat), d))]
+    return totals if inp.n == 2 else [totals[t * d : (t + 1) * d] for t in range(d)]
 
 
 def _size(item) -> int:
@@ -148,11 +166,12 @@ def coq_context(doc: dict) -> dict:
     float_from = FLOAT_CHECKERS.get((inp.strategy, short, n))
     if inp.kernel_slack_bits is not None and float_from is not None and inp.d >= float_from:
         checker += "f"
-    trace_type = TRACE_TYPES[(inp.strategy, inp.quantity, n)]
+    row_totals = inp.strategy == "brute_force" and checker.endswith("f")
+    trace_type = ROW_TOTAL_TRACE_TYPES[n] if row_totals else TRACE_TYPES[(inp.strategy, inp.quantity, n)]
     pieces = [("cert_E", "rows_float", _rows(inp.weights["embedding.weight"])),
               ("cert_H", "rows_float", _rows(inp.weights["linear.weight"])),
               ("cert_U", "rows_float", _rows(inp.weights["unembedding.weight"])),
-              ("cert_trace", trace_type, _trace(inp))]
+              ("cert_trace", trace_type, _row_totals(inp) if row_totals else _trace(inp))]
     modules = data_modules(inp.module_name, pieces)
     # Data that fits one module is read by the check file itself: one coqc start less.
     inline_parts = modules.pop()["parts"] if len(modules) == 1 else []
