@@ -108,7 +108,7 @@ def _tamper_trace(doc):
                          ids=["weight", "bound", "trace"])
 @pytest.mark.parametrize("strategy,quantity,checker", [
     ("brute-force", "loss", "exact"), ("brute-force", "loss", "float"),
-    ("convexity", "loss", "float"), ("symmetry", "accuracy", "exact"),
+    ("brute-force", "accuracy", "float"), ("convexity", "loss", "float"), ("symmetry", "accuracy", "exact"),
     ("symmetry", "accuracy", "float"), ("convexity", "accuracy", "exact"),
     ("convexity", "accuracy", "float")])
 def test_coq_rejects_tampered_certificates(tmp_path, monkeypatch, tamper, strategy, quantity,

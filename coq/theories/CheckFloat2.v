@@ -929,9 +929,9 @@ Definition ln_guess (s : float) : float :=
   (e * 0x1.62e42fefa39efp-1 + 2 * t * (1 + t2 * p))%float.
 
 (** A loss bound to test: u + ln s, u an upper bound of C - z_y, plus a margin above the
-    upward bias of the test (its exponentials: [exp_big] of the column entries and of the
-    last step are each up to about 2^-37 above exp, measured) and its rounding: 2^-34, and
-    2^-44 of the magnitudes. *)
+    upward bias of the test and its rounding: 2^-34, and 2^-44 of the magnitudes. (The bias
+    is that of its exponentials, [exp_big] of the column entries inside s and of the last
+    step: together 2^-36.9 relative on an input of [max2-d64], which a 2^-38 margin failed.) *)
 Definition loss_guess (s u : float) : float :=
   let l := ln_guess s in
   (u + l + (0x1p-34 + 0x1p-44 * (PrimFloat.abs u + PrimFloat.abs l)))%float.
