@@ -19,6 +19,12 @@ the summary goes to bench-results/kernels-scaling.{md,json}.
     python benchmarks/bench_kernels.py --scaling        (hours: the d_vocab 2048 checks are long)
     python benchmarks/bench_kernels.py --sizes 2:256,3:64  (only those sizes of the scaling run)
     python benchmarks/bench_kernels.py --exact-vs-float (each checker's two versions; minutes)
+    python benchmarks/bench_kernels.py --transformer    (Max-of-K brute force in Coq; minutes)
+
+Transformer (--transformer): Max-of-K transformers trained with the shipped max4-d64 recipe at
+n_ctx 2 (d_vocab 32, 64, 128) and the CI configuration max3-d16; each brute-force accuracy
+certificate verified by `pyexport verify --prover coq` as above (with the checked term size).
+Writes bench-results/kernels-transformer.md.
 """
 
 from __future__ import annotations
@@ -131,18 +137,20 @@ SCALING = [(2, d) for d in (64, 256, 512, 1024, 2048)] + [(3, d) for d in (64, 1
 LIMIT = 1800  # seconds per kernel check
 
 
-def verify_process(path: Path) -> dict:
+def verify_process(path: Path, term_size: bool = False) -> dict:
     """`pyexport verify --prover coq` on one file in its own process: Coq's verdict and wall
-    time, and the peak resident memory of the largest process of the tree (GNU time's %M)."""
+    time, the peak resident memory of the largest process of the tree (GNU time's %M), and the
+    checked term size if asked."""
     argv = ["/usr/bin/time", "-f", "@@maxrss %M", sys.executable, "-m", "pyexport.cli",
             "verify", str(path), "--prover", "coq", "--json", "--timeout", str(LIMIT),
-            "--no-term-size"]
+            *([] if term_size else ["--no-term-size"])]
     proc = subprocess.run(argv, capture_output=True, text=True)
     report = json.loads(proc.stdout[proc.stdout.index("{"):])
     (coq,) = [k for k in report["kernels"] if k["prover"] == "coq"]
     rss = [line for line in proc.stderr.splitlines() if line.startswith("@@maxrss ")]
     return {"verdict": coq["verdict"], "coq_seconds": coq["seconds"],
-            "max_rss_gb": round(int(rss[-1].split()[1]) / 2**20, 2) if rss else None}
+            "max_rss_gb": round(int(rss[-1].split()[1]) / 2**20, 2) if rss else None,
+            **({"term_size_dag": coq.get("term_size_dag")} if term_size else {})}
 
 
 def scaling_jobs(sizes: list[tuple[int, int]]) -> list[tuple[int, int, str, str]]:
@@ -190,6 +198,37 @@ def scaling(out: Path, sizes: list[tuple[int, int]]) -> None:
                                                          indent=1))
     lines = scaling_tables(rows, fits)
     (out / "kernels-scaling.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+TRANSFORMER_SIZES = ((2, 32), (2, 64), (2, 128), (3, 16))
+
+
+def transformer_brute_force(out: Path) -> None:
+    """Coq's brute-force accuracy check of Max-of-K transformers (see the module docstring)."""
+    from pyexport.families.max_of_k_transformer.model import CONFIGS as TCONFIGS
+    from pyexport.families.max_of_k_transformer.train import train as train_transformer
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, d in tqdm(TRANSFORMER_SIZES, desc="transformer checks"):
+            base = TCONFIGS["max3-d16"] if (n, d) == (3, 16) else TCONFIGS["max4-d64"]
+            config = dataclasses.replace(base, name=f"max{n}-d{d}", n_ctx=n, d_vocab=d)
+            model = train_transformer(config, progress=False)[0]
+            start = time.perf_counter()
+            doc = build(model, run("brute-force", "accuracy", model))
+            prove = time.perf_counter() - start
+            path = cert.write(doc, Path(tmp) / f"t{n}-{d}.json")
+            rows.append({"n_ctx": n, "d": d, "sequences": d ** n, "claim": doc["claim"]["bound"],
+                         "prove_seconds": round(prove, 2), **verify_process(path, term_size=True)})
+            print(json.dumps(rows[-1]), flush=True)
+    lines = ["| n_ctx | d_vocab | sequences | accuracy bound | Coq | Coq (s) | peak memory (GB) "
+             "| term size DAG | prove (s) |", "|---:|---:|---:|---|---|---:|---:|---:|---:|"]
+    lines += [f"| {r['n_ctx']} | {r['d']} | {r['sequences']:,} | {r['claim']} | {r['verdict']} | "
+              f"{r['coq_seconds']} | {r['max_rss_gb']} | {r['term_size_dag']} | "
+              f"{r['prove_seconds']} |" for r in rows]
+    out.mkdir(exist_ok=True)
+    (out / "kernels-transformer.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
 
@@ -284,12 +323,16 @@ def main() -> None:
                              "(n_ctx 2: d_vocab 64-256, n_ctx 3: 16, 32)")
     parser.add_argument("--scaling", action="store_true",
                         help="also the time and memory of every check up to d_vocab 2048")
+    parser.add_argument("--transformer", action="store_true",
+                        help="only: Coq's brute force of Max-of-K transformers")
     parser.add_argument("--sizes", type=parse_sizes, metavar="N:D,...",
                         help="only the scaling run, at these (n_ctx, d_vocab); resumes from "
                              "bench-results/kernels-scaling.jsonl")
     args = parser.parse_args()
     if args.exact_vs_float:
         return exact_vs_float()
+    if args.transformer:
+        return transformer_brute_force(OUT)
     if args.sizes:
         return scaling(OUT, args.sizes)
     ok, out = build_coq_library()
