@@ -21,15 +21,15 @@
     - Binary64 checkers ([audit_FloatCheckers]: [FloatTable], [FastExp], [CheckFloat2],
       [CheckFloat3]):
       the same as the checkers.
-    - Transformer ([audit_Transformer]: [Transformer], [IntervalVec], [TransformerEval],
-      [CheckTransformer]): the same as the checkers.
+    - Transformer ([audit_Transformer]: [Transformer], [TransformerPaths], [IntervalVec],
+      [TransformerEval], [CheckTransformer]): the same as the checkers.
     - Nothing declared by pyexport.  [make -C coq audit] checks this mechanically
       (allow-list in [audit_allowlist.txt]). *)
 
 From PyExport Require Import Sums Model Symmetry Convexity Accuracy Enclosure.
 From PyExport Require Import Data Taylor ExpBounds CheckLoss CheckAccuracy CheckLoss3 CheckAccuracy3.
 From PyExport Require Import FloatTable FastExp CheckFloat2 CheckFloat3.
-From PyExport Require Import Transformer IntervalVec TransformerEval CheckTransformer.
+From PyExport Require Import Transformer TransformerPaths IntervalVec TransformerEval CheckTransformer.
 
 Definition audit_Sums :=
   (rsum_swap, rsum_square_split, rsum_square_sym, rsum_square_sym_mult,
@@ -81,9 +81,11 @@ Definition audit_FloatCheckers :=
    check_symmetry_loss3f_correct, check_brute_force_accuracy3f_correct,
    check_symmetry_accuracy3f_correct).
 
-(** The Max-of-K transformer: semantics, interval evaluation, brute-force accuracy checker. *)
+(** The Max-of-K transformer: semantics, its paths, interval evaluation, brute-force accuracy
+    checker. *)
 Definition audit_Transformer :=
-  (attn_pos, attn_sum, attn_value, resid_value_bias, tokens_of_lt, label_lt, encl_sqrt,
+  (attn_pos, attn_sum, attn_value, resid_value_bias, tokens_of_lt, label_lt,
+   logits_paths, score_paths, attn_shift, attn_paths, encl_sqrt,
    encl_vecmat, encl_dotv, encl_sumv, eval_logits_encl, imodel_of_encl, correct_of_seq_ok,
    check_tbf_accuracy_correct).
 
