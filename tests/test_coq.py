@@ -205,22 +205,23 @@ Definition w0 := MkTWeights 2 2 1 1 [[1%float];[2%float]] [[1%float];[1%float]] 
   [[2%float]] [[1%float]] [[1%float]] [1%float] [1%float] [1%float] [1%float]
   [[1%float; 2%float]] [1%float; 1%float].
 Lemma demo : accuracy (transformer_of w0) >= IZR {p} / IZR {q}.
-Proof. apply (check_tbf_accuracy_correct w0 {bits} {p} {q}). vm_compute. reflexivity. Qed.
+Proof. apply (check_tbf_accuracy_correct w0 {rows} {p} {q}). vm_compute. reflexivity. Qed.
 """
 
 
-@pytest.mark.parametrize("bits,p,q,accepted", [
-    ("[false; true; true; true]", 3, 4, True),   # the model predicts token 1 for every input
-    ("[true; true; true; true]", 1, 1, False),   # (0, 0) claimed correct: its logit 0 is lower
-    ("[false; true; true; true]", 4, 5, False),  # the claim exceeds the verdicts' 3/4
+@pytest.mark.parametrize("rows,p,q,accepted", [
+    ("[1%Z; 2%Z]", 3, 4, True),   # the model predicts token 1 for every input: row t0 = 0 has
+                                  # (0, 1) correct, row t0 = 1 both
+    ("[2%Z; 2%Z]", 1, 1, False),  # (0, 0) claimed correct too: its label logit is lower
+    ("[1%Z; 2%Z]", 4, 5, False),  # the claim exceeds the counts' 3/4
 ])
-def test_transformer_brute_force_checker(tmp_path, bits, p, q, accepted):
+def test_transformer_brute_force_checker(tmp_path, rows, p, q, accepted):
     """The Max-of-K brute-force accuracy checker on a hand-sized transformer (d_vocab 2,
     n_ctx 2, d_model = d_head = 1; logits of (t0, t1) computed by hand in the commit that
-    added it): honest claims are proved, false verdicts and overstated claims are not."""
+    added it): honest claims are proved, overstated row counts and claims are not."""
     subprocess.run(["make", "-C", str(COQ_DIR)], check=True, capture_output=True)
     path = tmp_path / "TransformerDemo.v"
-    path.write_text(TRANSFORMER_DEMO.format(bits=bits, p=p, q=q))
+    path.write_text(TRANSFORMER_DEMO.format(rows=rows, p=p, q=q))
     out = subprocess.run(["coqc", "-R", str(COQ_DIR / "theories"), "PyExport", str(path)],
                          capture_output=True, text=True, cwd=tmp_path)
     assert (out.returncode == 0) == accepted, out.stdout + out.stderr

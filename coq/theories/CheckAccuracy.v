@@ -41,6 +41,21 @@ Definition zind (b : bool) : Z := if b then 1%Z else 0%Z.
 Lemma ind_zind b : ind b = IZR (zind b).
 Proof. destruct b; reflexivity. Qed.
 
+(** A row of inputs whose count of passed tests b reaches the certificate's count r holds at
+    least r inputs with P, when b implies P (the brute-force checkers on row counts). *)
+Definition row_count_ok (n : nat) (b : nat -> bool) (r : Z) : bool :=
+  Z.leb r (zsum n (fun t => zind (b t))).
+
+Lemma row_count_ok_spec n b (P : nat -> bool) r :
+  (forall t, (t < n)%nat -> b t = true -> P t = true) -> row_count_ok n b r = true ->
+  IZR r <= rsum n (fun t => ind (P t)).
+Proof.
+  intros Hb. unfold row_count_ok. rewrite Z.leb_le. intros Hle.
+  apply Rle_trans with (IZR (zsum n (fun t => zind (b t)))); [apply IZR_le; exact Hle|].
+  rewrite IZR_zsum. apply rsum_le. intros t Ht. rewrite <- ind_zind.
+  apply ind_le_of_imp. apply Hb. exact Ht.
+Qed.
+
 (** ** Indexed conjunctions over lists *)
 
 Fixpoint all2i (f : nat -> bigZ -> bigZ -> bool) (i : nat) (a b : list bigZ) : bool :=

@@ -982,20 +982,6 @@ Lemma rsum_rows_le n (u : nat -> R) (r : nat -> Z) (g : Z) :
   rsum n u <= IZR (zsum n r) * bpow radix2 (- g).
 Proof. intros H. rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. exact H. Qed.
 
-(** The row's count of inputs whose test b passes reaches the certificate's count r. *)
-Definition row_count_ok (n : nat) (b : nat -> bool) (r : Z) : bool :=
-  Z.leb r (zsum n (fun t => zind (b t))).
-
-Lemma row_count_ok_spec n b (P : nat -> bool) r :
-  (forall t, (t < n)%nat -> b t = true -> P t = true) -> row_count_ok n b r = true ->
-  IZR r <= rsum n (fun t => ind (P t)).
-Proof.
-  intros Hb. unfold row_count_ok. rewrite Z.leb_le. intros Hle.
-  apply Rle_trans with (IZR (zsum n (fun t => zind (b t)))); [apply IZR_le; exact Hle|].
-  rewrite IZR_zsum. apply rsum_le. intros t Ht. rewrite <- ind_zind.
-  apply ind_le_of_imp. apply Hb. exact Ht.
-Qed.
-
 (** The loss bound of input (t1, t2), y = max t1 t2, from the columns e1, e2: [pair_okf] with
     K = [k], the dot product computed once. *)
 Definition pair_k (F : float -> float) (e1 e2 : expcol) (y : nat) : float :=

@@ -2,20 +2,23 @@
 
     A certificate's weights are binary64 literals ([tweights]); [transformer_of w] is the
     real-valued transformer they denote and [imodel_of w] their point intervals. The checker
-    takes the certificate's verdict bits (one per sequence, row-major) and, for every sequence
-    claimed correct, evaluates its logits with [TransformerEval.eval_logits] and requires the
-    label's interval to lie strictly above every other logit's. The claim p/q is then at most
-    the number of sequences claimed, over d^n.
+    takes the certificate's count of sequences marked correct per row of d sequences (those
+    sharing the first n - 1 tokens), evaluates every sequence's logits with
+    [TransformerEval.eval_logits] (the path tables computed once) and counts the sequences
+    whose label interval lies strictly above every other logit's: each row must reach its
+    count, and the claim p/q is then at most the sum of the counts, over d^n.
 
     What it defines
     - [tweights], [transformer_of], [imodel_of], [tshapes_ok];
     - [seq_ok L y d] : interval logits [L] prove label [y] strictly above the others;
-    - [check_tbf_accuracy w bits p q].
+    - [row_seq n pre t] : the sequence of a row;
+    - [check_tbf_accuracy w rows p q].
 
     Main statements
     - [imodel_of_encl] : with the shapes checked, [imodel_of w] encloses [transformer_of w];
     - [correct_of_seq_ok];
-    - [check_tbf_accuracy_correct] : [check_tbf_accuracy w bits p q = true ->
+    - [row_seq_tokens] : row r's sequence ending with t is sequence r d + t;
+    - [check_tbf_accuracy_correct] : [check_tbf_accuracy w rows p q = true ->
         accuracy (transformer_of w) >= IZR p / IZR q]. *)
 
 From Coq Require Import Reals Lra Lia ZArith List Floats Bool.
@@ -108,33 +111,67 @@ Qed.
 
 (** ** The checker *)
 
-Definition check_tbf_accuracy (w : tweights) (bits : list bool) (p q : Z) : bool :=
+(** ** Rows of sequences
+
+    Row r holds the d sequences whose first n - 1 tokens are the base-d digits of r
+    ([tokens_of d (n - 1) r], decoded once per row as [pre]), sequence r d + t ending with t. *)
+
+Definition row_seq (n : nat) (pre : list nat) (t : nat) (i : nat) : nat :=
+  if Nat.ltb i (n - 1) then nth i pre 0%nat else t.
+
+Lemma row_seq_tokens d n r t i : (1 <= d)%nat -> (t < d)%nat -> (i < n)%nat ->
+  row_seq n (map (tokens_of d (n - 1) r) (seq 0 (n - 1))) t i = tokens_of d n (r * d + t) i.
+Proof.
+  intros Hd Ht Hi. unfold row_seq, tokens_of. destruct (Nat.ltb_spec i (n - 1)) as [Hlt | Hge].
+  - rewrite nth_map_seq by exact Hlt.
+    replace (n - 1 - i)%nat with (S (n - 1 - 1 - i)) by lia.
+    rewrite Nat.pow_succ_r', <- Nat.div_div by (try apply Nat.pow_nonzero; lia).
+    rewrite Nat.div_add_l, (Nat.div_small t d Ht), Nat.add_0_r by lia. reflexivity.
+  - replace (n - 1 - i)%nat with 0%nat by lia. rewrite Nat.pow_0_r, Nat.div_1_r.
+    rewrite Nat.add_comm, Nat.mod_add, Nat.mod_small by lia. reflexivity.
+Qed.
+
+(** ** The checker
+
+    [rows] : for each row r, the certificate's count of its sequences marked correct; each row
+    must hold at least that many sequences whose interval logits prove the label. *)
+
+Definition check_tbf_accuracy (w : tweights) (rows : list Z) (p q : Z) : bool :=
   let m := transformer_of w in
   let M := imodel_of w in
   let n := tw_n w in let d := tw_d w in
-  let N := (d ^ n)%nat in
+  let DU := DU_tab m M in let VU := VU_tab m M in let QK := QK_tab m M in
   tshapes_ok w && Nat.leb 1 n && Nat.leb 1 (tw_dh w) && Nat.leb 1 d
-  && Nat.eqb (length bits) N
-  && all_below N (fun s =>
-       if nth s bits false  (* lazy: only the sequences claimed correct are evaluated *)
-       then seq_ok (eval_logits m M (tokens_of d n s)) (label n (tokens_of d n s)) d
-       else true)
-  && acc_claim_okn n (zsum N (fun s => zind (nth s bits false))) d p q.
+  && all_below (d ^ (n - 1)) (fun r =>
+       let pre := map (tokens_of d (n - 1) r) (seq 0 (n - 1)) in
+       row_count_ok d (fun t => let ts := row_seq n pre t in
+                                seq_ok (eval_logits m DU VU QK ts) (label n ts) d)
+                    (nth r rows 0%Z))
+  && acc_claim_okn n (zsum (d ^ (n - 1)) (fun r => nth r rows 0%Z)) d p q.
 
-Theorem check_tbf_accuracy_correct w bits p q :
-  check_tbf_accuracy w bits p q = true -> accuracy (transformer_of w) >= IZR p / IZR q.
+Theorem check_tbf_accuracy_correct w rows p q :
+  check_tbf_accuracy w rows p q = true -> accuracy (transformer_of w) >= IZR p / IZR q.
 Proof.
-  unfold check_tbf_accuracy. rewrite !andb_true_iff, !Nat.leb_le, Nat.eqb_eq.
-  intros [[[[[[Hshapes Hn] Hdh] Hd] Hlen] Hall] Hclaim].
+  unfold check_tbf_accuracy. rewrite !andb_true_iff, !Nat.leb_le.
+  intros [[[[[Hshapes Hn] Hdh] Hd] Hall] Hclaim].
   set (m := transformer_of w). set (n := tw_n w). set (d := tw_d w).
   rewrite all_below_spec in Hall.
   apply Rle_ge. unfold accuracy. apply (acc_claim_okn_spec _ _ _ _ _ _ Hclaim).
-  rewrite IZR_zsum. apply rsum_le. intros s Hs.
-  rewrite <- ind_zind. apply ind_le_of_imp. intros Hbit.
-  specialize (Hall s Hs). rewrite Hbit in Hall. simpl in Hall.
-  set (ts := tokens_of d n s) in *.
-  assert (Htok : forall i, (i < n)%nat -> (ts i < d)%nat) by (intros; apply tokens_of_lt; exact Hd).
-  assert (HL := eval_logits_encl m (imodel_of w) ts (imodel_of_encl w Hshapes) Hn Hdh Htok).
-  unfold correct_seqb. apply correctb_spec.
-  exact (correct_of_seq_ok _ _ _ _ HL (label_lt n d ts Hd Htok) Hall).
+  change (d_vocab m) with d. change (n_ctx m) with n.
+  assert (HN : (d ^ n)%nat = (d ^ (n - 1) * d)%nat).
+  { replace n with (S (n - 1)) at 1 by lia. rewrite Nat.pow_succ_r'. apply Nat.mul_comm. }
+  rewrite HN, rsum_blocks, IZR_zsum. apply rsum_le. intros r Hr.
+  refine (row_count_ok_spec _ _ _ _ _ (Hall r Hr)). intros t Ht Hok. cbv zeta in Hok.
+  set (ts' := row_seq n (map (tokens_of d (n - 1) r) (seq 0 (n - 1))) t) in Hok.
+  set (ts := tokens_of d n (r * d + t)).
+  assert (Heq : forall i, (i < n)%nat -> ts' i = ts i)
+    by (intros i Hi; exact (row_seq_tokens d n r t i Hd Ht Hi)).
+  assert (Htok : forall i, (i < n)%nat -> (ts' i < d)%nat)
+    by (intros i Hi; rewrite Heq by exact Hi; apply tokens_of_lt; exact Hd).
+  assert (HL := eval_logits_encl m (imodel_of w) (imodel_of_encl w Hshapes) Hn Hdh ts' Htok).
+  unfold correct_seqb. change (d_vocab m) with d. change (n_ctx m) with n. fold ts.
+  apply correctb_spec.
+  rewrite <- (label_ext n ts' ts Heq).
+  intros j Hj Hjy. rewrite <- !(logits_ext m ts' ts) by (exact Hn || exact Heq).
+  exact (correct_of_seq_ok _ _ _ _ HL (label_lt n d ts' Hd Htok) Hok j Hj Hjy).
 Qed.

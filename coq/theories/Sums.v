@@ -125,6 +125,14 @@ Proof.
   - rewrite Nat.add_succ_r. simpl. rewrite IH. ring.
 Qed.
 
+(** A sum over R blocks of d consecutive indices. *)
+Lemma rsum_blocks (r d : nat) (f : nat -> R) :
+  rsum (r * d) f = rsum r (fun b => rsum d (fun t => f (b * d + t)%nat)).
+Proof.
+  induction r as [|r IH]; [reflexivity|].
+  rewrite Nat.mul_succ_l, rsum_add_range, IH. reflexivity.
+Qed.
+
 (** ** Double sums *)
 
 Lemma rsum_swap (n m : nat) (f : nat -> nat -> R) :

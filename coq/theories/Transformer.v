@@ -30,7 +30,8 @@
       plus b_V;
     - [resid_value_bias] : the value bias enters the residual stream as the constant
       b_V W_O, whatever the attention (so it folds into b_O, as the strategies assume);
-    - [tokens_of_lt], [label_lt] : decoded tokens and labels are below d_vocab. *)
+    - [tokens_of_lt], [label_lt] : decoded tokens and labels are below d_vocab;
+    - [logits_ext], [label_ext] : both read positions 0 .. n_ctx - 1 only. *)
 
 From Coq Require Import Reals Lra Lia.
 From PyExport Require Import Sums Accuracy.
@@ -130,6 +131,28 @@ Qed.
 
 End Semantics.
 
+(** The logits read the sequence at positions 0 .. n_ctx - 1 only. *)
+Lemma logits_ext (m : transformer) (ts ts' : nat -> nat) (j : nat) :
+  (1 <= n_ctx m)%nat -> (forall i, (i < n_ctx m)%nat -> ts i = ts' i) ->
+  logits m ts j = logits m ts' j.
+Proof.
+  intros Hn Hts.
+  assert (Hx : forall i k, (i < n_ctx m)%nat -> resid0 m ts i k = resid0 m ts' i k)
+    by (intros i k Hi; unfold resid0; rewrite (Hts i Hi); reflexivity).
+  assert (Hp : forall W b i h, (i < n_ctx m)%nat -> project m ts W b i h = project m ts' W b i h).
+  { intros W b i h Hi. unfold project. f_equal. apply rsum_ext. intros k _. rewrite Hx; auto. }
+  assert (Hlast : (Nat.pred (n_ctx m) < n_ctx m)%nat) by lia.
+  assert (Hs : forall i, (i < n_ctx m)%nat -> score m ts i = score m ts' i).
+  { intros i Hi. unfold score, query, key. f_equal. apply rsum_ext. intros h _.
+    rewrite (Hp _ _ _ _ Hlast), (Hp _ _ _ _ Hi). reflexivity. }
+  assert (Ha : forall i, (i < n_ctx m)%nat -> attn m ts i = attn m ts' i).
+  { intros i Hi. unfold attn. rewrite (Hs i Hi). f_equal. apply rsum_ext. intros j' Hj.
+    rewrite (Hs j' Hj). reflexivity. }
+  unfold logits. f_equal. apply rsum_ext. intros k _. f_equal. unfold resid.
+  rewrite (Hx _ _ Hlast). do 2 f_equal. apply rsum_ext. intros h _. f_equal.
+  apply rsum_ext. intros i Hi. unfold value. rewrite (Ha i Hi), (Hp _ _ _ _ Hi). reflexivity.
+Qed.
+
 (** ** Labels and the set of all sequences *)
 
 Fixpoint label (n : nat) (ts : nat -> nat) : nat :=
@@ -152,6 +175,13 @@ Definition correct_seqb (m : transformer) (s : nat) : bool :=
 (** The fraction of all d_vocab^n_ctx sequences the model classifies correctly. *)
 Definition accuracy (m : transformer) : R :=
   1 / INR (d_vocab m) ^ n_ctx m * rsum (d_vocab m ^ n_ctx m) (fun s => ind (correct_seqb m s)).
+
+Lemma label_ext (n : nat) (ts ts' : nat -> nat) :
+  (forall i, (i < n)%nat -> ts i = ts' i) -> label n ts = label n ts'.
+Proof.
+  induction n as [| n IH]; intros Hts; simpl; [reflexivity |].
+  rewrite IH by (intros i Hi; apply Hts; lia). rewrite (Hts n) by lia. reflexivity.
+Qed.
 
 (** The label of tokens below d is below d. *)
 Lemma label_lt (n d : nat) (ts : nat -> nat) :

@@ -1,11 +1,13 @@
 """Template context of a Max-of-K brute-force accuracy certificate for Coq.
 
 The template (templates/coq/max_of_k_transformer/certificate.v.j2) writes the weights as exact
-binary64 literals into a `tweights` record and the verdict bits as rows of d_vocab, and proves
-`accuracy (transformer_of cert_w) >= p / q` by `vm_compute` of `check_tbf_accuracy`
-(coq/theories/CheckTransformer.v). Only values produced here reach the file: ints,
-identifiers, hex digests, float literals, true/false. Other strategies, and data too large to
-be read by one `coqc`, raise `UnsupportedCertificate`.
+binary64 literals into a `tweights` record and, per row of d_vocab sequences (those sharing
+their first n_ctx - 1 tokens, row-major), the number of sequences the certificate marks
+correct, and proves `accuracy (transformer_of cert_w) >= p / q` by `vm_compute` of
+`check_tbf_accuracy` (coq/theories/CheckTransformer.v), which counts each row's sequences it
+proves correct itself. Only values produced here reach the file: ints, identifiers, hex
+digests, float literals, Z literals. Other strategies, and data too large to be read by one
+`coqc`, raise `UnsupportedCertificate`.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from pyexport.kernels.coq_literals import coq_float
 from pyexport.kernels.render_checks import checked_weights, identifier
 
 THEOREM_NAME = "cert_accuracy_bound"
-DATA_NAMES = ("CertData.cert_w", "CertData.cert_bits")
+DATA_NAMES = ("CertData.cert_w", "CertData.cert_rows")
 MAX_LITERALS = 1 << 18  # one coqc reads this many literals in about 1 GB (coq/README.md)
 HEX_DIGEST = re.compile(r"^[0-9a-f]{64}$")
 
@@ -55,7 +57,8 @@ def coq_context(doc: dict) -> dict:
     bits = cert.decode_array(arrays["correct"], "trace.correct")
     if (tuple(bits.shape), arrays["correct"]["dtype"]) != ((d,) * n, "bits"):
         raise ValueError(f"trace.correct: expected bits of shape {(d,) * n}")
-    literals = sum(np.asarray(w).size for w in weights.values()) + bits.size
+    counts = bits.reshape(-1, d).sum(axis=1)
+    literals = sum(np.asarray(w).size for w in weights.values()) + counts.size
     if literals > MAX_LITERALS:
         raise UnsupportedCertificate(f"{literals} literals: the transformer's Coq checker reads "
                                      f"its data in one file, at most {MAX_LITERALS}")
@@ -81,6 +84,5 @@ def coq_context(doc: dict) -> dict:
         "b_Q": _vector(w["blocks.0.attn.b_Q"][0]), "b_K": _vector(w["blocks.0.attn.b_K"][0]),
         "b_V": _vector(w["blocks.0.attn.b_V"][0]), "b_O": _vector(w["blocks.0.attn.b_O"]),
         "W_U": _rows(w["unembed.W_U"]), "b_U": _vector(w["unembed.b_U"]),
-        "bit_rows": [["true" if b else "false" for b in row]
-                     for row in bits.reshape(-1, d).tolist()],
+        "row_counts": [f"{int(c)}%Z" for c in counts.tolist()],
     }
