@@ -22,7 +22,7 @@ the summary goes to bench-results/kernels-scaling.{md,json}.
     python benchmarks/bench_kernels.py --transformer    (Max-of-K brute force in Coq; minutes)
 
 Transformer (--transformer): Max-of-K transformers trained with the shipped max4-d64 recipe at
-n_ctx 2 (d_vocab 32, 64, 128) and the CI configuration max3-d16; each brute-force accuracy
+n_ctx 2 (d_vocab 32 to 256) and 3 (d_vocab 32, 64), and the CI configuration max3-d16; each brute-force accuracy
 certificate verified by `pyexport verify --prover coq` as above (with the checked term size).
 Writes bench-results/kernels-transformer.md.
 """
@@ -201,7 +201,7 @@ def scaling(out: Path, sizes: list[tuple[int, int]]) -> None:
     print("\n".join(lines))
 
 
-TRANSFORMER_SIZES = ((2, 32), (2, 64), (2, 128), (3, 16))
+TRANSFORMER_SIZES = ((2, 32), (2, 64), (2, 128), (2, 256), (3, 16), (3, 32), (3, 64))
 
 
 def transformer_brute_force(out: Path) -> None:
