@@ -120,6 +120,27 @@ def test_coq_rejects_tampered_certificates(tmp_path, monkeypatch, tamper, strate
     _assert_honest_accepted_tampered_rejected(doc, tamper, tmp_path)
 
 
+@pytest.mark.parametrize("tamper", [None, _tamper_trace, _tamper_bound],
+                         ids=["honest", "trace", "bound"])
+@pytest.mark.parametrize("model,quantity", [(SMALL, "loss"), (SMALL, "accuracy"),
+                                            (SMALL3, "loss"), (SMALL3, "accuracy")])
+def test_coq_brute_force_on_row_totals(tmp_path, monkeypatch, model, quantity, tamper):
+    """Brute force too large for a per-input trace (forced here) is checked against one integer
+    per row of inputs: honest certificates are accepted, a halved loss bound or a wrongly
+    claimed verdict (which lowers, resp. raises, its row's number) and an overstated claim are
+    rejected."""
+    _force(monkeypatch, "float")
+    monkeypatch.setattr(coq_context, "ROW_TOTALS_ABOVE", 1)
+    doc = copy.deepcopy(certificate_of(model, "brute-force", quantity))
+    if tamper:
+        tamper(doc)
+        assert not check(doc).accepted
+    text = render_text(doc, "coq")[0]
+    assert "r_correct" in text and "list Z" in text
+    (result,) = verify(doc, ["coq"], keep=tmp_path, term_size=False)
+    assert result.verdict == ("rejected" if tamper else "accepted"), result.message
+
+
 @pytest.mark.parametrize("checker", ["exact", "float"])
 @pytest.mark.parametrize("strategy,quantity", PAIRS)
 def test_coq_accepts_three_token_certificates(tmp_path, monkeypatch, strategy, quantity,

@@ -79,7 +79,9 @@ Definition audit_FloatCheckers :=
    check_symmetry_loss2f_correct, check_brute_force_accuracy2f_correct,
    check_symmetry_accuracy2f_correct, check_brute_force_loss3f_correct,
    check_symmetry_loss3f_correct, check_brute_force_accuracy3f_correct,
-   check_symmetry_accuracy3f_correct).
+   check_symmetry_accuracy3f_correct, check_brute_force_loss2r_correct,
+   check_brute_force_accuracy2r_correct, check_brute_force_loss3r_correct,
+   check_brute_force_accuracy3r_correct).
 
 (** The Max-of-K transformer: semantics, its paths, interval evaluation, brute-force accuracy
     checker. *)

@@ -20,8 +20,10 @@
     - [check_symmetry_loss2f], [check_symmetry_accuracy2f] : sorted inputs, one trace value
       (loss bound, verdict) per input;
     - [check_brute_force_loss2f], [check_brute_force_accuracy2f] : all inputs, one trace value
+      per input;
+    - [check_brute_force_loss2r], [check_brute_force_accuracy2r] : all inputs, one trace value
       per row of inputs (section "Brute force against row totals": the checker makes each
-      input's bound itself and compares row sums).
+      input's bound itself and compares row sums), for traces too long to read.
 
     Main statements
     - [rsum_triangle_swap] : sum_{y<n} sum_{s<y} f s y = sum_{s<n} sum_{k<n-1-s} f s (s+1+k);
@@ -712,6 +714,42 @@ Proof.
                        (kbound_spec _ _ Hp) Hok).
 Qed.
 
+(** Per-input trace values [t1][t2] (used where the data is small enough to read: see
+    "Brute force against row totals" for large ones). *)
+Definition check_brute_force_loss2f (c : cdata (list (list float))) : bool :=
+  let w := cd_weights c in
+  let d := w_d w in
+  let g := cd_grid c in
+  let tr := cd_trace c in
+  match float_table w, exp_up_fn with
+  | Some cols, Some F =>
+      let es := map (expcol_of F) cols in
+      Nat.ltb 0 d && is_pow2 (pow2f (- g)) (- g) &&
+      all_below d (fun t1 =>
+        let e1 := nth t1 es dflt_expcol in
+        let row := nth t1 tr [] in
+        all_below d (fun t2 =>
+          pair_okf F e1 (nth t2 es dflt_expcol) (Nat.max t1 t2) (kbound g (nth t2 row 0%float)))) &&
+      loss_claim_ok (zsum d (fun t1 => zsum d (fun t2 => fz0 (fget tr t1 t2))))
+                    (- g) d (cd_p c) (cd_q c)
+  | _, _ => false
+  end.
+
+Theorem check_brute_force_loss2f_correct c :
+  check_brute_force_loss2f c = true ->
+  expected_loss2 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
+Proof.
+  unfold check_brute_force_loss2f.
+  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
+  destruct exp_up_fn as [F|] eqn:HF; [|discriminate].
+  rewrite !andb_true_iff, Nat.ltb_lt, !all_below_spec.
+  intros (((Hd & Hp) & Hall) & Hclaim).
+  unfold expected_loss2. apply (loss_claim_ok_spec _ _ _ _ _ _ Hclaim).
+  apply (case_table_le (model_of (cd_weights c))). intros t1 t2 H1 H2.
+  specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
+  exact (pair_okf_table F _ cols t1 t2 _ _ HF Ht Hd H1 H2 Hp Hall).
+Qed.
+
 Definition check_symmetry_loss2f (c : cdata (list (list float))) : bool :=
   let w := cd_weights c in
   let d := w_d w in
@@ -864,6 +902,38 @@ Proof.
   simpl in Hj'. lra.
 Qed.
 
+(** Per-input verdicts [t1][t2] (small data; row counts below for large). *)
+Definition check_brute_force_accuracy2f (c : cdata (list (list bool))) : bool :=
+  let w := cd_weights c in
+  let d := w_d w in
+  let tr := cd_trace c in
+  match float_table w with
+  | Some cols =>
+      let ups := map (map ub) cols in
+      all_below d (fun t1 =>
+        let c1 := nth t1 cols [] in
+        let u1 := nth t1 ups [] in
+        let row := nth t1 tr [] in
+        all_below d (fun t2 =>
+          if nth t2 row false then correct2_f c1 (nth t2 cols []) u1 (nth t2 ups []) (Nat.max t1 t2)
+          else true)) &&
+      acc_claim_ok (zsum d (fun t1 => zsum d (fun t2 => zind (bget tr t1 t2)))) d (cd_p c) (cd_q c)
+  | None => false
+  end.
+
+Theorem check_brute_force_accuracy2f_correct c :
+  check_brute_force_accuracy2f c = true ->
+  accuracy2 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
+Proof.
+  unfold check_brute_force_accuracy2f.
+  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
+  rewrite andb_true_iff, all_below_spec. intros [Hall Hclaim].
+  apply Rle_ge. unfold accuracy2. apply (acc_claim_ok_spec _ _ _ _ _ Hclaim).
+  apply (verdict_count_le (model_of (cd_weights c))). intros t1 t2 H1 H2 Hb.
+  specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
+  unfold bget, mget in Hb. rewrite Hb in Hall. exact (correct2_f_spec _ cols t1 t2 Ht H1 H2 Hall).
+Qed.
+
 Definition check_symmetry_accuracy2f (c : cdata (list (list bool))) : bool :=
   let w := cd_weights c in
   let d := w_d w in
@@ -899,9 +969,9 @@ Qed.
 
 (** ** Brute force against row totals
 
-    A row is the inputs that share every token but the last. The brute-force certificates give
-    Coq one number per row, not one per input: reading a literal costs Coq 10-40 us, more than
-    checking an input. The row's number is the sum of the certificate's per-input loss bounds
+    A row is the inputs that share every token but the last. Large brute-force certificates
+    give Coq one number per row, not one per input (checkers with suffix r): reading a literal
+    costs Coq 10-40 us, more than checking an input. The row's number is the sum of the certificate's per-input loss bounds
     (an integer of grid units 2^-g), resp. its count of inputs marked correct, as a [Z].
     - loss: per input the checker makes its own bound k ([loss_guess]: about C - z_y + ln S,
       from the upward sum S = sum_j exp(z_j - C) it computes anyway, plus a margin) and proves
@@ -1009,7 +1079,7 @@ Proof.
 Qed.
 
 (** The trace: row totals [t1], the sum over t2 of the bounds of the inputs (t1, t2). *)
-Definition check_brute_force_loss2f (c : cdata (list Z)) : bool :=
+Definition check_brute_force_loss2r (c : cdata (list Z)) : bool :=
   let w := cd_weights c in
   let d := w_d w in
   let g := cd_grid c in
@@ -1026,11 +1096,11 @@ Definition check_brute_force_loss2f (c : cdata (list Z)) : bool :=
   | _, _ => false
   end.
 
-Theorem check_brute_force_loss2f_correct c :
-  check_brute_force_loss2f c = true ->
+Theorem check_brute_force_loss2r_correct c :
+  check_brute_force_loss2r c = true ->
   expected_loss2 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  unfold check_brute_force_loss2f.
+  unfold check_brute_force_loss2r.
   destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
   destruct exp_up_fn as [F|] eqn:HF; [|discriminate].
   rewrite !andb_true_iff, Nat.ltb_lt, all_below_spec.
@@ -1043,7 +1113,7 @@ Proof.
 Qed.
 
 (** The trace: row counts [t1], the number of inputs (t1, t2) marked correct. *)
-Definition check_brute_force_accuracy2f (c : cdata (list Z)) : bool :=
+Definition check_brute_force_accuracy2r (c : cdata (list Z)) : bool :=
   let w := cd_weights c in
   let d := w_d w in
   let tr := cd_trace c in
@@ -1059,11 +1129,11 @@ Definition check_brute_force_accuracy2f (c : cdata (list Z)) : bool :=
   | None => false
   end.
 
-Theorem check_brute_force_accuracy2f_correct c :
-  check_brute_force_accuracy2f c = true ->
+Theorem check_brute_force_accuracy2r_correct c :
+  check_brute_force_accuracy2r c = true ->
   accuracy2 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  unfold check_brute_force_accuracy2f.
+  unfold check_brute_force_accuracy2r.
   destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
   rewrite andb_true_iff, all_below_spec. intros [Hall Hclaim].
   apply Rle_ge. unfold accuracy2. apply (acc_claim_ok_spec _ _ _ _ _ Hclaim).

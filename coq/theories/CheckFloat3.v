@@ -8,19 +8,21 @@
         <= 1
       ([CheckFloat2.below_one]). The upward-rounded product of the two outer tokens' exponential
       columns is formed once per pair, so each input costs one upward dot product, as for two
-      tokens. Symmetry reads K from the trace; brute force makes its own K per input
-      ([triple_k]) and compares each row's sum with the certificate's row total
-      ([CheckFloat2], "Brute force against row totals");
+      tokens. Symmetry and brute force read K from the trace; for traces too long to read,
+      brute force makes its own K per input ([triple_k]) and compares each row's sum with the
+      certificate's row total ([CheckFloat2], "Brute force against row totals");
     - accuracy: input (t1, t2, t3) with label y is correct when, for every j <> y, the
       upward-rounded sum of the three columns' upper ends is below the lower end of the label's
-      interval sum; the sum of the two outer columns is formed once per pair. Symmetry tests the
-      inputs the trace marks; brute force counts each row's inputs that pass and compares with
-      the certificate's row count.
+      interval sum; the sum of the two outer columns is formed once per pair. The checkers test
+      the inputs the trace marks; on row counts, brute force counts each row's inputs that pass
+      and compares with the certificate's count.
 
     Checkers and theorems ([check c = true -> statement], as their exact twins):
-    - [check_brute_force_loss3f] (trace: row totals [t1][t2]), [check_symmetry_loss3f] :
+    - [check_brute_force_loss3f], [check_brute_force_loss3r] (trace: row totals [t1][t2]),
+      [check_symmetry_loss3f] :
         [expected_loss3 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c)];
-    - [check_brute_force_accuracy3f] (row counts [t1][t2]), [check_symmetry_accuracy3f] :
+    - [check_brute_force_accuracy3f], [check_brute_force_accuracy3r] (row counts [t1][t2]),
+      [check_symmetry_accuracy3f] :
         [accuracy3 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c)]. *)
 
 From Coq Require Import Reals Lra Lia ZArith List Floats Bool.
@@ -212,7 +214,7 @@ Qed.
 
 (** The trace: row totals [t1][t2], the sum over t3 of the bounds of the inputs (t1, t2, t3)
     ([CheckFloat2], "Brute force against row totals"). *)
-Definition check_brute_force_loss3f (c : cdata (list (list Z))) : bool :=
+Definition check_brute_force_loss3r (c : cdata (list (list Z))) : bool :=
   let w := cd_weights c in
   let d := w_d w in
   let g := cd_grid c in
@@ -235,11 +237,11 @@ Definition check_brute_force_loss3f (c : cdata (list (list Z))) : bool :=
   | _, _ => false
   end.
 
-Theorem check_brute_force_loss3f_correct c :
-  check_brute_force_loss3f c = true ->
+Theorem check_brute_force_loss3r_correct c :
+  check_brute_force_loss3r c = true ->
   expected_loss3 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  unfold check_brute_force_loss3f.
+  unfold check_brute_force_loss3r.
   destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
   destruct exp_up_fn as [F|] eqn:HF; [|discriminate].
   rewrite !andb_true_iff, Nat.ltb_lt, all_below_spec.
@@ -252,6 +254,49 @@ Proof.
   exact (triple_k_table F _ cols t1 t2 t3 HF Ht Hd H1 H2 H3).
 Qed.
 
+(** Per-input trace values [t1][t2][t3] (small data; row totals above for large). *)
+Definition check_brute_force_loss3f (c : cdata (list (list (list float)))) : bool :=
+  let w := cd_weights c in
+  let d := w_d w in
+  let g := cd_grid c in
+  let tr := cd_trace c in
+  match float_table w, exp_up_fn with
+  | Some cols, Some F =>
+      let es := map (expcol_of F) cols in
+      Nat.ltb 0 d && is_pow2 (pow2f (- g)) (- g) &&
+      all_below d (fun t1 =>
+        let e1 := nth t1 es dflt_expcol in
+        let plane := nth t1 tr [] in
+        all_below d (fun t2 =>
+          let e2 := nth t2 es dflt_expcol in
+          let p12 := mul_up_list (ec_a e1) (ec_a e2) in
+          let row := nth t2 plane [] in
+          all_below d (fun t3 =>
+            triple_okf F e1 e2 (nth t3 es dflt_expcol) p12 (max3 t1 t2 t3)
+              (kbound g (nth t3 row 0%float))))) &&
+      loss_claim_okn 3 (zsum d (fun t1 => zsum d (fun t2 => zsum d (fun t3 =>
+                           fz0 (fget3 tr t1 t2 t3))))) (- g) d (cd_p c) (cd_q c)
+  | _, _ => false
+  end.
+
+Theorem check_brute_force_loss3f_correct c :
+  check_brute_force_loss3f c = true ->
+  expected_loss3 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
+Proof.
+  unfold check_brute_force_loss3f.
+  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
+  destruct exp_up_fn as [F|] eqn:HF; [|discriminate].
+  rewrite !andb_true_iff, Nat.ltb_lt, !all_below_spec.
+  intros (((Hd & Hp) & Hall) & Hclaim).
+  unfold expected_loss3. apply (loss_claim_okn_spec _ _ _ _ _ _ _ Hclaim).
+  apply (case_table3_le (model_of (cd_weights c))). intros t1 t2 t3 H1 H2 H3.
+  specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
+  rewrite all_below_spec in Hall. specialize (Hall t3 H3).
+  exact (triple_okf_table F _ cols t1 t2 t3 _ _ HF Ht Hd H1 H2 H3 Hp Hall).
+Qed.
+
+(** Sorted inputs t1 <= t2 <= t3, trace entry [t3][t2][t1]; the checker runs the triple
+    (t3, t2, t1), whose loss is the same ([f3_swap13]). *)
 Definition check_symmetry_loss3f (c : cdata (list (list (list float)))) : bool :=
   let w := cd_weights c in
   let d := w_d w in
@@ -336,7 +381,7 @@ Proof.
 Qed.
 
 (** The trace: row counts [t1][t2], the number of inputs (t1, t2, t3) marked correct. *)
-Definition check_brute_force_accuracy3f (c : cdata (list (list Z))) : bool :=
+Definition check_brute_force_accuracy3r (c : cdata (list (list Z))) : bool :=
   let w := cd_weights c in
   let d := w_d w in
   let tr := cd_trace c in
@@ -358,11 +403,11 @@ Definition check_brute_force_accuracy3f (c : cdata (list (list Z))) : bool :=
   | None => false
   end.
 
-Theorem check_brute_force_accuracy3f_correct c :
-  check_brute_force_accuracy3f c = true ->
+Theorem check_brute_force_accuracy3r_correct c :
+  check_brute_force_accuracy3r c = true ->
   accuracy3 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  unfold check_brute_force_accuracy3f.
+  unfold check_brute_force_accuracy3r.
   destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
   rewrite andb_true_iff, all_below_spec. intros [Hall Hclaim].
   apply Rle_ge. unfold accuracy3. apply (acc_claim_okn_spec _ _ _ _ _ _ Hclaim).
@@ -371,6 +416,46 @@ Proof.
   specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
   refine (row_count_ok_spec _ _ _ _ _ Hall).
   intros t3 H3 Hb. exact (correct3_f_spec _ cols t1 t2 t3 Ht H1 H2 H3 Hb).
+Qed.
+
+(** Per-input verdicts [t1][t2][t3] (small data; row counts above for large). *)
+Definition check_brute_force_accuracy3f (c : cdata (list (list (list bool)))) : bool :=
+  let w := cd_weights c in
+  let d := w_d w in
+  let tr := cd_trace c in
+  match float_table w with
+  | Some cols =>
+      let ups := map (map ub) cols in
+      all_below d (fun t1 =>
+        let c1 := nth t1 cols [] in
+        let u1 := nth t1 ups [] in
+        let plane := nth t1 tr [] in
+        all_below d (fun t2 =>
+          let c2 := nth t2 cols [] in
+          let u12 := add_up_list u1 (nth t2 ups []) in
+          let row := nth t2 plane [] in
+          all_below d (fun t3 =>
+            if nth t3 row false
+            then correct3_f c1 c2 (nth t3 cols []) u12 (nth t3 ups []) (max3 t1 t2 t3)
+            else true))) &&
+      acc_claim_okn 3 (zsum d (fun t1 => zsum d (fun t2 => zsum d (fun t3 =>
+                          zind (bget3 tr t1 t2 t3))))) d (cd_p c) (cd_q c)
+  | None => false
+  end.
+
+Theorem check_brute_force_accuracy3f_correct c :
+  check_brute_force_accuracy3f c = true ->
+  accuracy3 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
+Proof.
+  unfold check_brute_force_accuracy3f.
+  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
+  rewrite andb_true_iff, all_below_spec. intros [Hall Hclaim].
+  apply Rle_ge. unfold accuracy3. apply (acc_claim_okn_spec _ _ _ _ _ _ Hclaim).
+  apply (verdict_count3_le (model_of (cd_weights c))). intros t1 t2 t3 H1 H2 H3 Hb.
+  specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
+  rewrite all_below_spec in Hall. specialize (Hall t3 H3).
+  unfold bget3 in Hb. rewrite Hb in Hall.
+  exact (correct3_f_spec _ cols t1 t2 t3 Ht H1 H2 H3 Hall).
 Qed.
 
 (** Sorted inputs, trace entry [t3][t2][t1]; the checker tests the triple (t3, t2, t1), whose

@@ -90,12 +90,16 @@ FLOAT_CHECKERS = {("brute_force", "loss", 2): 1, ("symmetry", "loss", 2): 1,
                   ("symmetry", "accuracy", 2): 128, ("convexity", "accuracy", 2): 256,
                   ("brute_force", "loss", 3): 16, ("symmetry", "loss", 3): 32,
                   ("brute_force", "accuracy", 3): 32, ("symmetry", "accuracy", 3): 32}
-# The binary64 brute-force checkers read one integer per row of inputs (the inputs sharing all
-# tokens but the last): the sum of the row's per-input loss bounds (grid units), or its count of
-# inputs marked correct (coq/theories/CheckFloat2.v, "Brute force against row totals"). Reading
-# a literal costs Coq 10-40 us, more than checking an input: 16.8 million literals took 15
-# minutes of a max3-d256 check.
+# Brute force with more per-input values than one data module holds is checked against one
+# integer per row of inputs (the inputs sharing all tokens but the last): the sum of the row's
+# per-input loss bounds (grid units), or its count of inputs marked correct (checkers with
+# suffix "r", coq/theories/CheckFloat2.v, "Brute force against row totals"). Reading a literal
+# costs Coq 10-40 us, more than checking an input: 16.8 million took 15 minutes of a max3-d256
+# check. Below that size the binary64 checkers read every input's value, so that the checked
+# term holds the whole trace and its size orders the strategies as the compactness measure
+# should (brute force > symmetry > convexity).
 ROW_TOTAL_TRACE_TYPES = {2: "list_Z", 3: "rows_Z"}
+ROW_TOTALS_ABOVE = DATA_MODULE_LITERALS  # per-input values
 IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)?$")
 EXACT_INT_LIMIT = 1 << 53
 
@@ -166,7 +170,10 @@ def coq_context(doc: dict) -> dict:
     float_from = FLOAT_CHECKERS.get((inp.strategy, short, n))
     if inp.kernel_slack_bits is not None and float_from is not None and inp.d >= float_from:
         checker += "f"
-    row_totals = inp.strategy == "brute_force" and checker.endswith("f")
+    row_totals = (inp.strategy == "brute_force" and checker.endswith("f")
+                  and inp.d ** n > ROW_TOTALS_ABOVE)
+    if row_totals:
+        checker = checker[:-1] + "r"
     trace_type = ROW_TOTAL_TRACE_TYPES[n] if row_totals else TRACE_TYPES[(inp.strategy, inp.quantity, n)]
     pieces = [("cert_E", "rows_float", _rows(inp.weights["embedding.weight"])),
               ("cert_H", "rows_float", _rows(inp.weights["linear.weight"])),
