@@ -6,6 +6,7 @@ tests skip with a reason when coqc is absent, in CI (CI=true) they fail instead.
 
 import copy
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -201,10 +202,15 @@ def test_term_size_can_be_skipped(tmp_path):
     assert result.term_size_dag is None and result.term_size_tree is None
 
 
-def test_data_over_the_module_limit_is_compiled_apart(tmp_path, monkeypatch):
+@pytest.mark.parametrize("trace", ["per_input", "row_totals"])
+def test_data_over_the_module_limit_is_compiled_apart(tmp_path, monkeypatch, trace):
     """Small data sits in the check file (one file); data over DATA_MODULE_LITERALS (forced
     small here) is split into data modules, each compiled by its own coqc, and Coq accepts
-    both renderings of the same certificate."""
+    both renderings of the same certificate, whether its trace is binary64 per input or
+    integer row totals (forced here too)."""
+    if trace == "row_totals":
+        _force(monkeypatch, "float")
+        monkeypatch.setattr(coq_context, "ROW_TOTALS_ABOVE", 1)
     doc = certificate_of(SMALL3, "brute-force", "loss")
 
     def rendered(work):
@@ -216,7 +222,9 @@ def test_data_over_the_module_limit_is_compiled_apart(tmp_path, monkeypatch):
     assert inline.verdict == split.verdict == "accepted", (inline.message, split.message)
     assert len(rendered(tmp_path / "inline")) == 1
     modules = [name for name in rendered(tmp_path / "split") if "_data" in name]
-    assert len(modules) >= 4 and len(rendered(tmp_path / "split")) == len(modules) + 1
+    assert len(modules) >= 2 and len(rendered(tmp_path / "split")) == len(modules) + 1
+    data = "".join((tmp_path / "split" / "coq" / name).read_text() for name in modules)
+    assert bool(re.search(r"[0-9]%Z", data)) == (trace == "row_totals")
 
 
 TRANSFORMER_DEMO = """From Coq Require Import Reals List ZArith Floats.
