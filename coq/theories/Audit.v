@@ -29,7 +29,8 @@
 From PyExport Require Import Sums Model Symmetry Convexity Accuracy Enclosure.
 From PyExport Require Import Data Taylor ExpBounds CheckLoss CheckAccuracy CheckLoss3 CheckAccuracy3.
 From PyExport Require Import FloatTable FastExp CheckFloat2 CheckFloat3.
-From PyExport Require Import Transformer TransformerPaths IntervalVec TransformerEval CheckTransformer.
+From PyExport Require Import Transformer TransformerPaths TransformerCubic IntervalVec TransformerEval
+  CheckTransformer.
 
 Definition audit_Sums :=
   (rsum_swap, rsum_square_split, rsum_square_sym, rsum_square_sym_mult,
@@ -83,11 +84,12 @@ Definition audit_FloatCheckers :=
    check_brute_force_accuracy2r_correct, check_brute_force_loss3r_correct,
    check_brute_force_accuracy3r_correct).
 
-(** The Max-of-K transformer: semantics, its paths, interval evaluation, brute-force accuracy
-    checker. *)
+(** The Max-of-K transformer: semantics, its paths, the cubic proof's steps, interval
+    evaluation, brute-force accuracy checker. *)
 Definition audit_Transformer :=
   (attn_pos, attn_sum, attn_value, resid_value_bias, tokens_of_lt, label_lt,
-   logits_paths, score_paths, attn_shift, attn_paths, encl_sqrt,
+   logits_paths, score_paths, attn_shift, attn_paths, rsum_weighted_neg, convex_sign,
+   affine_neg, exp_score_split, logit_gap_paths, correct_of_sign, encl_sqrt,
    encl_vecmat, encl_dotv, encl_sumv, eval_logits_encl, imodel_of_encl, correct_of_seq_ok,
    check_tbf_accuracy_correct).
 
