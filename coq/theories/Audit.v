@@ -89,7 +89,8 @@ Definition audit_FloatCheckers :=
 Definition audit_Transformer :=
   (attn_pos, attn_sum, attn_value, resid_value_bias, tokens_of_lt, label_lt,
    logits_paths, score_paths, attn_shift, attn_paths, rsum_weighted_neg, convex_sign,
-   affine_neg, exp_score_split, logit_gap_paths, correct_of_sign, encl_sqrt,
+   affine_neg, rsum_pos_one, mixed_of_pure, exp_score_split, logit_gap_paths,
+   logit_lt_of_sign, correct_of_sign, correct_of_pure_cases, encl_sqrt,
    encl_vecmat, encl_dotv, encl_sumv, eval_logits_encl, imodel_of_encl, correct_of_seq_ok,
    check_tbf_accuracy_correct).
 

@@ -13,11 +13,16 @@
       s_i = (EQKE[q, t_i] + EQKP[q, i]) / sqrt d_head, then the sequence is classified
       correctly; [exp_score_split] : e^(s_i) = alpha[q, t_i] pi[q, i], the factors the
       strategy tabulates;
+    - [logit_lt_of_sign] : the same for one wrong answer x without pessimisation (the
+      strategy's c = 0 cases);
     - [affine_neg] (step 2, the orderings): an affine function of the positional weight P that
       is negative at both ends of P's range is negative on all of it;
     - [convex_sign] (step 3, mixed non-max tokens): b + sum_i c_i w_i < 0 when every
       b + c_i W < 0 (W = sum_i w_i > 0, w_i >= 0): the mixed case is a convex combination
-      of the pure ones.
+      of the pure ones; [mixed_of_pure] states it on positions and [correct_of_pure_cases]
+      joins the steps: a sequence with c >= 1 non-max non-query positions is correct when the
+      pessimised bounds hold and, for each of those positions j, the pure case [pure_lhs] that
+      puts t_j on all c of them is negative.
 
     Not yet here: the checker that evaluates these conditions on a certificate's cases with
     proved exp enclosures, and the counting of the sequences each case covers (the strategy's
@@ -73,6 +78,45 @@ Proof.
   - assert (A * P <= A * lo) by nra. lra.
 Qed.
 
+(** A sum of nonnegative terms is positive when one of them is. *)
+Lemma rsum_pos_one (N j : nat) (f : nat -> R) :
+  (forall i, (i < N)%nat -> 0 <= f i) -> (j < N)%nat -> 0 < f j -> 0 < rsum N f.
+Proof.
+  induction N as [|N IH]; intros Hf Hj Hfj; simpl; [lia|].
+  destruct (Nat.eq_dec j N) as [->|Hne].
+  - assert (0 <= rsum N f) by (apply rsum_nonneg; intros i Hi; apply Hf; lia). lra.
+  - assert (0 < rsum N f) by (apply IH; [intros i Hi; apply Hf; lia | lia | exact Hfj]).
+    assert (0 <= f N) by (apply Hf; lia). lra.
+Qed.
+
+(** Step 3 on positions: the positions in K (inK) hold non-max tokens, with coefficients a_i;
+    the pure case of position j puts j's coefficient on every position of K. If each pure case
+    is negative, so is the sequence. *)
+Lemma mixed_of_pure (N : nat) (inK : nat -> bool) (w a : nat -> R) :
+  (forall i, (i < N)%nat -> 0 <= w i) ->
+  0 < rsum N (fun i => if inK i then w i else 0) ->
+  (forall j, (j < N)%nat -> inK j = true ->
+     rsum N (fun i => w i * (if inK i then a j else a i)) < 0) ->
+  rsum N (fun i => w i * a i) < 0.
+Proof.
+  intros Hw Hpos Hpure.
+  set (b := rsum N (fun i => if inK i then 0 else w i * a i)).
+  set (wK := fun i => if inK i then w i else 0).
+  assert (Hsplit : forall c : nat -> R,
+             rsum N (fun i => w i * (if inK i then c i else a i))
+             = b + rsum N (fun i => c i * wK i)).
+  { intros c. unfold b, wK. rewrite <- rsum_plus. apply rsum_ext. intros i _.
+    destruct (inK i); ring. }
+  rewrite (rsum_ext N (fun i => w i * a i) (fun i => w i * (if inK i then a i else a i)))
+    by (intros i _; destruct (inK i); reflexivity).
+  rewrite Hsplit. apply convex_sign.
+  - intros i Hi. unfold wK. destruct (inK i); [apply Hw, Hi | lra].
+  - exact Hpos.
+  - intros j Hj Hwj. unfold wK in Hwj. destruct (inK j) eqn:HK; [| lra].
+    specialize (Hpure j Hj HK). rewrite (Hsplit (fun _ => a j)) in Hpure.
+    rewrite rsum_scal_l in Hpure. exact Hpure.
+Qed.
+
 Section Cubic.
 Variable m : transformer.
 Local Notation n := (n_ctx m).
@@ -104,6 +148,37 @@ Proof.
                        - attn m ts i * (EVOU m (ts i) mx + PVOU m i mx)))
     by (intros; ring).
   rewrite rsum_minus. ring.
+Qed.
+
+(** The sign condition of one wrong answer x, unpessimised (the strategy's c = 0 cases):
+    with sum_i a_i = 1 the logit gap is the attention-weighted sum of EUPU' + EVOU' + PVOU'. *)
+Lemma logit_lt_of_sign (ts : nat -> nat) (x mx : nat) : (1 <= n)%nat ->
+  rsum n (fun i => exp (path_score ts i)
+                   * ((EUPU (ts last) x - EUPU (ts last) mx)
+                      + (EVOU m (ts i) x - EVOU m (ts i) mx) + (PVOU m i x - PVOU m i mx))) < 0 ->
+  logits m ts x < logits m ts mx.
+Proof.
+  intros Hn Hsign.
+  set (D := rsum n (fun j => exp (path_score ts j))).
+  assert (HD : 0 < D) by (apply rsum_pos; [lia | intros; apply exp_pos]).
+  set (g := fun i => (EUPU (ts last) x - EUPU (ts last) mx)
+                     + (EVOU m (ts i) x - EVOU m (ts i) mx) + (PVOU m i x - PVOU m i mx)).
+  assert (Hgap : logits m ts x - logits m ts mx = rsum n (fun i => attn m ts i * g i)).
+  { rewrite logit_gap_paths by exact Hn. unfold g.
+    rewrite (rsum_ext n (fun i => attn m ts i
+                                  * (EUPU (ts last) x - EUPU (ts last) mx
+                                     + (EVOU m (ts i) x - EVOU m (ts i) mx)
+                                     + (PVOU m i x - PVOU m i mx)))
+               (fun i => attn m ts i * (EUPU (ts last) x - EUPU (ts last) mx)
+                         + attn m ts i * ((EVOU m (ts i) x - EVOU m (ts i) mx)
+                                          + (PVOU m i x - PVOU m i mx)))) by (intros; ring).
+    rewrite rsum_plus, rsum_scal_r, attn_sum by exact Hn. ring. }
+  assert (Hneg : rsum n (fun i => attn m ts i * g i) < 0).
+  { rewrite (rsum_ext n _ (fun i => exp (path_score ts i) * g i * / D))
+      by (intros i Hi; rewrite attn_paths by exact Hi; unfold D, path_score, Rdiv; ring).
+    rewrite rsum_scal_r. assert (0 < / D) by (apply Rinv_0_lt_compat, HD). unfold g in *.
+    nra. }
+  lra.
 Qed.
 
 (** Steps 1 and 2: pessimised bounds E and V(t), uniform in the wrong answer x, and the sign
@@ -141,6 +216,47 @@ Proof.
       - apply HV; assumption. }
     specialize (HE x Hx Hne). lra. }
   lra.
+Qed.
+
+(** The strategy's attention factors: e^(s_i) = alpha[q, t_i] pi[q, i]. *)
+Definition alpha (q t : nat) : R := exp (EQKE m q t / sqrt (INR (d_head m))).
+Definition pi (q i : nat) : R := exp (EQKP m q i / sqrt (INR (d_head m))).
+
+(** The non-query positions that do not hold the label (the strategy's c of them). *)
+Definition nonmax_pos (ts : nat -> nat) (i : nat) : bool :=
+  Nat.ltb i last && negb (Nat.eqb (ts i) (label n ts)).
+
+(** The value of the sign condition of a pure case: position j's token t_j on every position
+    of K, the other positions (the label's copies and the query) as in ts. *)
+Definition pure_lhs (ts : nat -> nat) (E : R) (V : nat -> R) (j : nat) : R :=
+  rsum n (fun i => pi (ts last) i
+                   * (if nonmax_pos ts i then alpha (ts last) (ts j) * (V (ts j) + E)
+                      else alpha (ts last) (ts i) * (V (ts i) + E))).
+
+(** Steps 1-3 together (c >= 1): a sequence with a non-max non-query position is classified
+    correctly when the pessimised bounds hold and the pure case of each such position is
+    negative. *)
+Theorem correct_of_pure_cases (ts : nat -> nat) (E : R) (V : nat -> R) :
+  (1 <= n)%nat ->
+  (forall x, (x < d_vocab m)%nat -> x <> label n ts ->
+     EUPU (ts last) x - EUPU (ts last) (label n ts) <= E) ->
+  (forall x i, (x < d_vocab m)%nat -> x <> label n ts -> (i < n)%nat ->
+     (EVOU m (ts i) x - EVOU m (ts i) (label n ts))
+     + (PVOU m i x - PVOU m i (label n ts)) <= V (ts i)) ->
+  (exists j, (j < n)%nat /\ nonmax_pos ts j = true) ->
+  (forall j, (j < n)%nat -> nonmax_pos ts j = true -> pure_lhs ts E V j < 0) ->
+  correct (d_vocab m) (logits m ts) (label n ts).
+Proof.
+  intros Hn HE HV [j0 [Hj0 HK0]] Hpure. apply (correct_of_sign ts E V Hn HE HV).
+  rewrite (rsum_ext n _ (fun i => pi (ts last) i * (alpha (ts last) (ts i) * (V (ts i) + E))))
+    by (intros i _; rewrite exp_score_split; unfold alpha, pi; ring).
+  apply (mixed_of_pure n (nonmax_pos ts)).
+  - intros i _. left. apply exp_pos.
+  - apply (rsum_pos_one n j0).
+    + intros i _. destruct (nonmax_pos ts i); [left; apply exp_pos | lra].
+    + exact Hj0.
+    + rewrite HK0. apply exp_pos.
+  - exact Hpure.
 Qed.
 
 End Cubic.
