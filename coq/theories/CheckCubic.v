@@ -1,0 +1,403 @@
+(** * CheckCubic.v -- the cases of the paper's cubic proof, checked on intervals
+
+    The cubic strategy claims, for each pure case (q, m, k, c) -- query token q, label m,
+    c non-query positions holding k < m and the others m -- that every arrangement of those
+    positions gives a negative sign condition ([TransformerCubic]); and for c = 0 that the
+    one sequence (m, ..., m, q) is classified correctly. The claims come as bit masks over k,
+    [tab] [m] [c] [q]. [cubic_cases_ok] re-derives every claimed case from the weights, with
+    the path tables of [TransformerEval] computed once:
+
+    - the pessimised bounds E(q, m) = max over wrong answers x of EUPU'[q, x], and V(m, t) =
+      max over x and positions i of EVOU'[t, x] + PVOU'[i, x], as interval hulls ([E_int],
+      [V_int]) that enclose the exact maxima ([E_real], [V_real]) -- at least as tight as the
+      strategy's max_x (EVOU' + max_i PVOU');
+    - every arrangement of the c positions (all bool lists of length n - 1 with c trues,
+      [all_bools]) rather than the strategy's two sorted orderings, so no ordering argument is
+      needed here: sum_i e^(s_i) (V(t_i) + E) on intervals must lie below 0 ([case_lhs]);
+    - the c = 0 sequence by interval logits ([CheckTransformer.seq_ok]).
+
+    Main statement
+    - [covered_correct] : if [cubic_cases_ok] holds, every sequence [covered] by the claims
+      (its c non-max non-query tokens all claimed for (q, m, c), or its c = 0 case claimed) is
+      classified correctly.
+
+    Not yet here: the count of the covered sequences and the accuracy theorem of a cubic
+    certificate. *)
+
+From Coq Require Import Reals Lra Lia ZArith List Bool.
+From PyExport Require Import Sums Accuracy Enclosure IntervalVec Transformer TransformerPaths.
+From PyExport Require Import TransformerCubic TransformerEval CheckTransformer.
+Import ListNotations.
+Open Scope R_scope.
+
+(** ** Maxima over x0 :: l, of reals and of intervals (hulls) *)
+
+Fixpoint rmax_list (f : nat -> R) (x0 : nat) (l : list nat) : R :=
+  match l with
+  | [] => f x0
+  | x :: l' => Rmax (f x) (rmax_list f x0 l')
+  end.
+
+Lemma rmax_list_ge f x0 l y : In y (x0 :: l) -> f y <= rmax_list f x0 l.
+Proof.
+  induction l as [| x l IH]; intros Hy.
+  - destruct Hy as [<- | []]. simpl. lra.
+  - simpl in Hy. simpl. destruct Hy as [<- | [<- | Hy]].
+    + eapply Rle_trans; [apply IH; left; reflexivity | apply Rmax_r].
+    + apply Rmax_l.
+    + eapply Rle_trans; [apply IH; right; exact Hy | apply Rmax_r].
+Qed.
+
+Lemma rmax_list_attained f x0 l : exists y, In y (x0 :: l) /\ rmax_list f x0 l = f y.
+Proof.
+  induction l as [| x l IH].
+  - exists x0. split; [left; reflexivity | reflexivity].
+  - destruct IH as [y [Hy Hmax]]. simpl. unfold Rmax.
+    destruct (Rle_dec (f x) (rmax_list f x0 l)).
+    + exists y. split; [| exact Hmax]. destruct Hy as [<- | Hy]; [left | right; right]; auto.
+    + exists x. split; [right; left; reflexivity | reflexivity].
+Qed.
+
+Fixpoint ijoin_list (F : nat -> I.type) (x0 : nat) (l : list nat) : I.type :=
+  match l with
+  | [] => F x0
+  | x :: l' => I.join (F x) (ijoin_list F x0 l')
+  end.
+
+Lemma ijoin_list_encl F x0 l y v : In y (x0 :: l) -> encl (F y) v -> encl (ijoin_list F x0 l) v.
+Proof.
+  induction l as [| x l IH]; intros Hy Hv.
+  - destruct Hy as [<- | []]. exact Hv.
+  - simpl in Hy. simpl. apply I.join_correct. destruct Hy as [<- | [<- | Hy]].
+    + right. apply IH; [left; reflexivity | exact Hv].
+    + left. exact Hv.
+    + right. apply IH; [right; exact Hy | exact Hv].
+Qed.
+
+(** ** Bool lists: the arrangements of the non-query positions *)
+
+Fixpoint all_bools (L : nat) : list (list bool) :=
+  match L with
+  | O => [[]]
+  | S L' => flat_map (fun bs => [false :: bs; true :: bs]) (all_bools L')
+  end.
+
+Lemma all_bools_in bs : In bs (all_bools (length bs)).
+Proof.
+  induction bs as [| b bs IH]; simpl; [left; reflexivity |].
+  apply in_flat_map. exists bs. split; [exact IH |]. destruct b; simpl; auto.
+Qed.
+
+Definition count_true (bs : list bool) : nat := length (filter (fun b => b) bs).
+
+Lemma count_true_zero bs i : count_true bs = 0%nat -> nth i bs false = false.
+Proof.
+  revert i. induction bs as [| b bs IH]; intros i Hc; [destruct i; reflexivity |].
+  unfold count_true in *. simpl in Hc. destruct b; [discriminate |].
+  destruct i; [reflexivity | apply IH; exact Hc].
+Qed.
+
+Lemma count_true_pos bs : count_true bs <> 0%nat ->
+  exists i, (i < length bs)%nat /\ nth i bs false = true.
+Proof.
+  induction bs as [| b bs IH]; intros Hc; [contradiction |].
+  unfold count_true in *. simpl in Hc. destruct b.
+  - exists 0%nat. simpl. split; [lia | reflexivity].
+  - destruct (IH Hc) as [i [Hi Hb]]. exists (S i). simpl. split; [lia | exact Hb].
+Qed.
+
+Lemma count_true_le bs : (count_true bs <= length bs)%nat.
+Proof.
+  unfold count_true. induction bs as [| b bs IH]; simpl; [lia |].
+  destruct b; simpl; lia.
+Qed.
+
+(** Tokens below the label. *)
+Lemma label_ge (n : nat) (ts : nat -> nat) i : (i < n)%nat -> (ts i <= label n ts)%nat.
+Proof.
+  induction n as [| n IH]; intros Hi; [lia |]. simpl.
+  destruct (Nat.eq_dec i n) as [-> | Hne]; [apply Nat.le_max_r |].
+  etransitivity; [apply IH; lia | apply Nat.le_max_l].
+Qed.
+
+(** ** The checker's pieces *)
+
+(** A wrong answer other than mx: the default of the maxima over wrong answers. *)
+Definition other (mx : nat) : nat := if Nat.eqb mx 0 then 1%nat else 0%nat.
+
+(** x with mx replaced by [other mx]: maxima over all x of a table read at [skip mx x] range
+    over the wrong answers only. *)
+Definition skip (mx x : nat) : nat := if Nat.eqb x mx then other mx else x.
+
+Lemma skip_lt d mx x : (2 <= d)%nat -> (x < d)%nat -> (skip mx x < d)%nat.
+Proof. unfold skip, other. intros. destruct (Nat.eqb x mx), (Nat.eqb mx 0); lia. Qed.
+
+Lemma skip_id mx x : x <> mx -> skip mx x = x.
+Proof. unfold skip. intros H. destruct (Nat.eqb_spec x mx); [contradiction | reflexivity]. Qed.
+
+(** Interval hull of EUPU[q, x] - EUPU[q, mx] over the wrong answers x. *)
+Definition E_int (DU : list (list I.type)) (d q mx : nat) : I.type :=
+  let row := nth q DU [] in
+  ijoin_list (fun x => I.sub prec (nth (skip mx x) row I.zero) (nth mx row I.zero))
+             (other mx) (seq 0 d).
+
+(** Interval hull of VU[i][t][x] - VU[i][t][mx] over positions i and wrong answers x. *)
+Definition V_int (VU : list (list (list I.type))) (d n mx t : nat) : I.type :=
+  ijoin_list (fun i => let row := nth t (nth i VU []) [] in
+                       ijoin_list (fun x => I.sub prec (nth (skip mx x) row I.zero)
+                                                       (nth mx row I.zero))
+                                  (other mx) (seq 0 d))
+             0 (seq 0 n).
+
+(** The tokens of the pure case (q, mx, k) with arrangement bs: q last, k where bs is true,
+    mx elsewhere. *)
+Definition case_tok (n q mx k : nat) (bs : list bool) (i : nat) : nat :=
+  if Nat.eqb i (Nat.pred n) then q else if nth i bs false then k else mx.
+
+(** sum_i e^(s_i) (V(t_i) + E) on intervals; [exps] [i] [t] encloses e^(s_i) of token t at
+    position i for the query q, [Vs] [t] encloses V(mx, t), [Eq] E(q, mx). *)
+Definition case_lhs (exps : list (list I.type)) (Vs : list I.type) (Eq : I.type)
+    (n q mx k : nat) (bs : list bool) : I.type :=
+  sumv (map (fun i => let t := case_tok n q mx k bs i in
+                      I.mul prec (nth t (nth i exps []) I.zero) (I.add prec (nth t Vs I.zero) Eq))
+            (seq 0 n)).
+
+(** Every claimed case of [tab] [mx] [c] [q] (bit k) re-derived. *)
+Definition cubic_cases_ok (m : transformer) (M : imodel) (tab : list (list (list Z))) : bool :=
+  let n := n_ctx m in let d := d_vocab m in
+  let DU := DU_tab m M in let VU := VU_tab m M in let QK := QK_tab m M in
+  let EX := map (map (map (I.exp prec))) QK in
+  let bss := all_bools (Nat.pred n) in
+  all_below d (fun mx =>
+    let Vs := map (V_int VU d n mx) (seq 0 d) in
+    let by_c := nth mx tab [] in
+    all_below (S mx) (fun q =>
+      let Eq := E_int DU d q mx in
+      let exps := nth q EX [] in
+      all_below n (fun c =>
+        let bits := nth q (nth c by_c []) 0%Z in
+        if Nat.eqb c 0 then
+          negb (Z.testbit bits (Z.of_nat mx))
+          || seq_ok (eval_logits m DU VU QK (case_tok n q mx mx [])) mx d
+        else
+          all_below mx (fun k =>
+            negb (Z.testbit bits (Z.of_nat k))
+            || forallb (fun bs => negb (Nat.eqb (count_true bs) c)
+                                  || ilt_check prec (case_lhs exps Vs Eq n q mx k bs) I.zero)
+                       bss)))).
+
+(** A sequence is covered when its case is claimed: with c its non-max non-query positions,
+    c = 0 and (q, mx, mx, 0) claimed, or each of their tokens claimed for (q, mx, c). *)
+Definition seq_bits (m : transformer) (ts : nat -> nat) : list bool :=
+  map (nonmax_pos m ts) (seq 0 (Nat.pred (n_ctx m))).
+
+Definition covered (m : transformer) (tab : list (list (list Z))) (ts : nat -> nat) : bool :=
+  let n := n_ctx m in let q := ts (Nat.pred n) in let mx := label n ts in
+  let bs := seq_bits m ts in let c := count_true bs in
+  let bits := nth q (nth c (nth mx tab []) []) 0%Z in
+  if Nat.eqb c 0 then Z.testbit bits (Z.of_nat mx)
+  else forallb (fun i => negb (nth i bs false) || Z.testbit bits (Z.of_nat (ts i)))
+               (seq 0 (Nat.pred n)).
+
+(** ** Soundness *)
+
+Section Soundness.
+Variable m : transformer.
+Variable M : imodel.
+Local Notation n := (n_ctx m).
+Local Notation d := (d_vocab m).
+Local Notation last := (Nat.pred (n_ctx m)).
+Hypothesis HM : imodel_encl M m.
+Hypothesis Hctx : (1 <= n)%nat.
+Hypothesis Hhead : (1 <= d_head m)%nat.
+Hypothesis Hd : (2 <= d)%nat.
+
+Definition E_real (q mx : nat) : R :=
+  rmax_list (fun x => EUPU m q (skip mx x) - EUPU m q mx) (other mx) (seq 0 d).
+
+Definition V_real (mx t : nat) : R :=
+  rmax_list (fun i => rmax_list (fun x => (EVOU m t (skip mx x) + PVOU m i (skip mx x))
+                                          - (EVOU m t mx + PVOU m i mx)) (other mx) (seq 0 d))
+            0 (seq 0 n).
+
+Lemma other_in mx : In (other mx) (other mx :: seq 0 d).
+Proof. left. reflexivity. Qed.
+
+Lemma in_seq_lt y x0 : (x0 < d)%nat -> In y (x0 :: seq 0 d) -> (y < d)%nat.
+Proof. intros Hx0 [<- | Hy]; [exact Hx0 | apply in_seq in Hy; lia]. Qed.
+
+Lemma other_lt mx : (other mx < d)%nat.
+Proof. unfold other. destruct (Nat.eqb mx 0); lia. Qed.
+
+Lemma E_real_ge q mx x : (x < d)%nat -> x <> mx ->
+  EUPU m q x - EUPU m q mx <= E_real q mx.
+Proof.
+  intros Hx Hne. unfold E_real. rewrite <- (skip_id mx x Hne) at 1.
+  apply (rmax_list_ge (fun x => EUPU m q (skip mx x) - EUPU m q mx)).
+  right. apply in_seq. lia.
+Qed.
+
+Lemma E_int_encl q mx : (q < d)%nat -> (mx < d)%nat ->
+  encl (E_int (DU_tab m M) d q mx) (E_real q mx).
+Proof.
+  intros Hq Hmx. unfold E_int, E_real.
+  destruct (rmax_list_attained (fun x => EUPU m q (skip mx x) - EUPU m q mx) (other mx)
+              (seq 0 d)) as [y [Hy ->]].
+  apply (ijoin_list_encl _ _ _ y _ Hy). cbv beta.
+  assert (Hyd : (y < d)%nat) by exact (in_seq_lt y _ (other_lt mx) Hy).
+  destruct (DU_tab_encl m M HM Hctx Hhead q Hq) as [_ Hrow].
+  apply encl_sub; [apply (Hrow _ (skip_lt d mx y Hd Hyd)) | apply (Hrow _ Hmx)].
+Qed.
+
+Lemma V_real_ge mx t x i : (x < d)%nat -> x <> mx -> (i < n)%nat ->
+  (EVOU m t x - EVOU m t mx) + (PVOU m i x - PVOU m i mx) <= V_real mx t.
+Proof.
+  intros Hx Hne Hi. unfold V_real.
+  eapply Rle_trans; [| apply rmax_list_ge with (y := i); right; apply in_seq; lia].
+  cbv beta.
+  eapply Rle_trans; [| apply rmax_list_ge with (y := x); right; apply in_seq; lia].
+  cbv beta. rewrite (skip_id mx x Hne). lra.
+Qed.
+
+Lemma V_int_encl mx t : (mx < d)%nat -> (t < d)%nat ->
+  encl (V_int (VU_tab m M) d n mx t) (V_real mx t).
+Proof.
+  intros Hmx Ht. unfold V_int, V_real.
+  destruct (rmax_list_attained (fun i => rmax_list (fun x => (EVOU m t (skip mx x)
+              + PVOU m i (skip mx x)) - (EVOU m t mx + PVOU m i mx)) (other mx) (seq 0 d))
+              0 (seq 0 n)) as [i [Hi ->]].
+  apply (ijoin_list_encl _ _ _ i _ Hi). cbv beta zeta.
+  assert (Hin : (i < n)%nat) by (destruct Hi as [<- | Hi]; [lia | apply in_seq in Hi; lia]).
+  destruct (rmax_list_attained (fun x => (EVOU m t (skip mx x) + PVOU m i (skip mx x))
+              - (EVOU m t mx + PVOU m i mx)) (other mx) (seq 0 d)) as [y [Hy ->]].
+  apply (ijoin_list_encl _ _ _ y _ Hy). cbv beta.
+  assert (Hyd : (y < d)%nat) by exact (in_seq_lt y _ (other_lt mx) Hy).
+  destruct (VU_tab_encl m M HM i t Hin Ht) as [_ Hrow].
+  apply encl_sub; [apply (Hrow _ (skip_lt d mx y Hd Hyd)) | apply (Hrow _ Hmx)].
+Qed.
+
+Lemma case_tok_lt q mx k bs i : (q < d)%nat -> (mx < d)%nat -> (k < d)%nat ->
+  (case_tok n q mx k bs i < d)%nat.
+Proof. unfold case_tok. intros. destruct (Nat.eqb i last), (nth i bs false); assumption. Qed.
+
+Lemma case_lhs_encl q mx k bs : (q < d)%nat -> (mx < d)%nat -> (k < d)%nat ->
+  encl (case_lhs (nth q (map (map (map (I.exp prec))) (QK_tab m M)) [])
+                 (map (V_int (VU_tab m M) d n mx) (seq 0 d)) (E_int (DU_tab m M) d q mx)
+                 n q mx k bs)
+       (rsum n (fun i => exp (path_score m (case_tok n q mx k bs) i)
+                         * (V_real mx (case_tok n q mx k bs i) + E_real q mx))).
+Proof.
+  intros Hq Hmx Hk. unfold case_lhs. apply encl_sumv, encl_vec_seq. intros i Hi. cbv beta zeta.
+  set (t := case_tok n q mx k bs i).
+  assert (Ht : (t < d)%nat) by (apply case_tok_lt; assumption).
+  assert (Hlast : case_tok n q mx k bs last = q)
+    by (unfold case_tok; rewrite Nat.eqb_refl; reflexivity).
+  apply encl_mul; [| apply encl_add; [rewrite nth_map_seq by exact Ht;
+                                      apply V_int_encl; assumption |
+                                      apply E_int_encl; assumption]].
+  (* the exponential of the score table's entry *)
+  assert (Hlen : length (QK_tab m M) = d)
+    by (unfold QK_tab; cbv zeta; rewrite map_length, seq_length; reflexivity).
+  rewrite (nth_map_lt' _ (QK_tab m M) q []) by lia.
+  assert (Hrow : length (nth q (QK_tab m M) []) = n)
+    by (unfold QK_tab; cbv zeta; rewrite nth_map_seq by exact Hq;
+        rewrite map_length, seq_length; reflexivity).
+  rewrite (nth_map_lt' _ (nth q (QK_tab m M) []) i []) by lia.
+  assert (Hcol : length (nth i (nth q (QK_tab m M) []) []) = d)
+    by (unfold QK_tab; cbv zeta; rewrite nth_map_seq by exact Hq;
+        rewrite nth_map_seq by exact Hi; rewrite map_length, seq_length; reflexivity).
+  rewrite (nth_map_lt' _ (nth i (nth q (QK_tab m M) []) []) t I.zero) by lia.
+  apply encl_exp. unfold path_score. rewrite Hlast. fold t.
+  apply (QK_tab_encl m M HM Hctx Hhead q i t Hq Hi Ht).
+Qed.
+
+(** The pure case of position j is the case [case_tok] of the sequence's arrangement. *)
+Lemma pure_tokens ts j i : (i < n)%nat ->
+  (if nonmax_pos m ts i then ts j else ts i)
+  = case_tok n (ts last) (label n ts) (ts j) (seq_bits m ts) i.
+Proof.
+  intros Hi. unfold case_tok, seq_bits.
+  destruct (Nat.eqb_spec i last) as [-> | Hne].
+  - unfold nonmax_pos. rewrite Nat.ltb_irrefl. reflexivity.
+  - rewrite nth_map_seq by lia. unfold nonmax_pos.
+    destruct (Nat.ltb_spec i last); [| lia]. simpl.
+    destruct (Nat.eqb_spec (ts i) (label n ts)) as [e | e]; simpl; congruence.
+Qed.
+
+Theorem covered_correct tab ts :
+  cubic_cases_ok m M tab = true -> (forall i, (i < n)%nat -> (ts i < d)%nat) ->
+  covered m tab ts = true -> correct d (logits m ts) (label n ts).
+Proof.
+  intros Hok Htok Hcov. unfold cubic_cases_ok in Hok. cbv zeta in Hok.
+  rewrite all_below_spec in Hok. unfold covered in Hcov. cbv zeta in Hcov.
+  assert (Hlast : (last < n)%nat) by lia.
+  assert (Hmx : (label n ts < d)%nat) by (apply label_lt; [lia | exact Htok]).
+  assert (Hq : (ts last < S (label n ts))%nat) by (pose proof (label_ge n ts last Hlast); lia).
+  assert (Hbs : length (seq_bits m ts) = last)
+    by (unfold seq_bits; rewrite map_length, seq_length; reflexivity).
+  assert (Hc : (count_true (seq_bits m ts) < n)%nat)
+    by (pose proof (count_true_le (seq_bits m ts)); lia).
+  specialize (Hok _ Hmx). cbv beta in Hok. rewrite all_below_spec in Hok.
+  specialize (Hok _ Hq). cbv beta in Hok. rewrite all_below_spec in Hok.
+  specialize (Hok _ Hc). cbv beta in Hok.
+  set (q := ts last) in *. set (mx := label n ts) in *.
+  set (bs := seq_bits m ts) in *. set (c := count_true bs) in *.
+  set (bits := nth q (nth c (nth mx tab []) []) 0%Z) in *.
+  revert Hok Hcov. destruct (Nat.eqb_spec c 0) as [Hc0 | Hc0]; intros Hok Hcov.
+  - (* c = 0: the sequence is (mx, ..., mx, q), checked by its interval logits *)
+    rewrite Hcov in Hok. cbn [negb orb] in Hok.
+    set (ts0 := case_tok n q mx mx []).
+    assert (Heq : forall i, (i < n)%nat -> ts0 i = ts i).
+    { intros i Hi. unfold ts0, case_tok.
+      destruct (Nat.eqb_spec i last) as [-> | Hne]; [reflexivity |].
+      assert (Hnil : nth i (@nil bool) false = false) by (destruct i; reflexivity).
+      rewrite Hnil. pose proof (count_true_zero bs i Hc0) as Hb.
+      unfold bs, seq_bits in Hb. rewrite nth_map_seq in Hb by lia.
+      unfold nonmax_pos in Hb. destruct (Nat.ltb_spec i last); [| lia].
+      rewrite andb_true_l in Hb. apply negb_false_iff, Nat.eqb_eq in Hb.
+      symmetry. exact Hb. }
+    assert (Htok0 : forall i, (i < n)%nat -> (ts0 i < d)%nat)
+      by (intros i Hi; rewrite Heq by exact Hi; apply Htok, Hi).
+    pose proof (eval_logits_encl m M HM Hctx Hhead ts0 Htok0) as HL.
+    intros j Hj Hjy. rewrite <- !(logits_ext m ts0 ts) by (exact Hctx || exact Heq).
+    exact (correct_of_seq_ok _ _ _ _ HL Hmx Hok j Hj Hjy).
+  - (* c >= 1: each non-max position's pure case, then [correct_of_pure_cases] *)
+    rewrite all_below_spec in Hok.
+    apply (correct_of_pure_cases m ts (E_real q mx) (V_real mx) Hctx).
+    + intros x Hx Hne. apply E_real_ge; assumption.
+    + intros x i Hx Hne Hi. apply V_real_ge; assumption.
+    + destruct (count_true_pos bs Hc0) as [j [Hj Hbj]]. exists j. split; [lia |].
+      unfold bs, seq_bits in Hbj. rewrite nth_map_seq in Hbj by lia. exact Hbj.
+    + intros j Hj Hnj.
+      assert (Hjl : (j < last)%nat)
+        by (unfold nonmax_pos in Hnj; apply andb_true_iff in Hnj as [H _];
+            apply Nat.ltb_lt in H; exact H).
+      assert (Hbj : nth j bs false = true)
+        by (unfold bs, seq_bits; rewrite nth_map_seq by exact Hjl; exact Hnj).
+      assert (Hk : (ts j < mx)%nat).
+      { pose proof (label_ge n ts j Hj). unfold nonmax_pos in Hnj.
+        apply andb_true_iff in Hnj as [_ Hy]. apply negb_true_iff, Nat.eqb_neq in Hy.
+        fold mx in Hy. lia. }
+      rewrite forallb_forall in Hcov.
+      specialize (Hcov j ltac:(apply in_seq; lia)). cbv beta in Hcov.
+      rewrite Hbj in Hcov. cbn [negb orb] in Hcov.
+      specialize (Hok (ts j) Hk). cbv beta in Hok. rewrite Hcov in Hok.
+      cbn [negb orb] in Hok. rewrite forallb_forall in Hok.
+      specialize (Hok bs ltac:(rewrite <- Hbs; apply all_bools_in)). cbv beta in Hok.
+      fold c in Hok. rewrite Nat.eqb_refl in Hok. cbn [negb orb] in Hok.
+      pose proof (lt_of_ilt_check _ _ _ _ _
+                    (case_lhs_encl q mx (ts j) bs ltac:(lia) Hmx ltac:(lia))
+                    encl_zero Hok) as Hneg.
+      unfold pure_lhs.
+      rewrite (rsum_ext n _ (fun i => exp (path_score m (case_tok n q mx (ts j) bs) i)
+                 * (V_real mx (case_tok n q mx (ts j) bs i) + E_real q mx))); [exact Hneg |].
+      intros i Hi.
+      assert (Hti : case_tok n q mx (ts j) bs i = if nonmax_pos m ts i then ts j else ts i)
+        by (symmetry; apply pure_tokens; exact Hi).
+      assert (Htl : case_tok n q mx (ts j) bs last = ts last)
+        by (unfold case_tok; rewrite Nat.eqb_refl; reflexivity).
+      unfold path_score. rewrite Hti, Htl. unfold alpha, pi.
+      destruct (nonmax_pos m ts i); unfold Rdiv; rewrite Rmult_plus_distr_r, exp_plus; ring.
+Qed.
+
+End Soundness.
