@@ -315,3 +315,46 @@ def test_coq_checks_transformer_brute_force_certificates(tmp_path, tamper):
     if tamper is None:
         assert result.axioms and all(coq_allowed(a) for a in result.axioms)
         assert result.term_size_dag > 0
+
+
+@pytest.fixture(scope="module")
+def partly_trained_transformer():
+    """A Max-of-K transformer trained briefly: some pure cases provable, others not."""
+    from pyexport.families.max_of_k_transformer.model import TransformerConfig
+    from pyexport.families.max_of_k_transformer.train import train
+
+    config = TransformerConfig("t-d8-n3-150", n_ctx=3, d_vocab=8, d_model=16, d_head=8,
+                               steps=150, seed=3)
+    return train(config, progress=False)[0]
+
+
+def _claim_unproved_cubic_case(doc):
+    """Mark as proved a pure case (q < m, 1 <= c <= n-2, so sequences have it) the strategy
+    left unproved."""
+    verdict = cert.decode_array(doc["trace"]["arrays"]["pure_correct"], "")
+    d, n = verdict.shape[0], verdict.shape[3]
+    unproved = [(q, m, k, c) for m in range(d) for q in range(m) for k in range(m)
+                for c in range(1, n - 1) if not verdict[q, m, k, c]]
+    edit_array(doc, ["trace", "arrays", "pure_correct"],
+               lambda a: a.__setitem__(unproved[len(unproved) // 2], True))
+
+
+@pytest.mark.parametrize("tamper", [None, "weight", "bound", "case"])
+def test_coq_checks_transformer_cubic_certificates(tmp_path, partly_trained_transformer, tamper):
+    """A cubic accuracy certificate renders to CheckCubic.v and Coq proves its claim about the
+    real-valued transformer by re-deriving every claimed case and counting the sequences they
+    cover; a tampered weight (hash updated), an overstated bound or a case claimed without
+    proof is rejected."""
+    doc = copy.deepcopy(certificate_of(partly_trained_transformer, "cubic", "accuracy"))
+    assert 0 < cert.parse_rational(doc["claim"]["bound"], "") < 1
+    if tamper == "case":
+        _claim_unproved_cubic_case(doc)
+        assert not check(doc).accepted
+    elif tamper:
+        _transformer_tamper(doc, tamper)
+    (result,) = verify(doc, ["coq"], keep=tmp_path)
+    assert result.verdict == ("accepted" if tamper is None else "rejected"), result.message
+    if tamper is None:
+        assert "check_cubic_accuracy_correct" in render_text(doc, "coq")[0]
+        assert result.axioms and all(coq_allowed(a) for a in result.axioms)
+        assert result.term_size_dag > 0

@@ -29,8 +29,8 @@
 From PyExport Require Import Sums Model Symmetry Convexity Accuracy Enclosure.
 From PyExport Require Import Data Taylor ExpBounds CheckLoss CheckAccuracy CheckLoss3 CheckAccuracy3.
 From PyExport Require Import FloatTable FastExp CheckFloat2 CheckFloat3.
-From PyExport Require Import Transformer TransformerPaths TransformerCubic IntervalVec TransformerEval
-  CheckTransformer.
+From PyExport Require Import Transformer Sequences TransformerPaths TransformerCubic IntervalVec
+  TransformerEval CheckTransformer CheckCubic.
 
 Definition audit_Sums :=
   (rsum_swap, rsum_square_split, rsum_square_sym, rsum_square_sym_mult,
@@ -85,14 +85,16 @@ Definition audit_FloatCheckers :=
    check_brute_force_accuracy3r_correct).
 
 (** The Max-of-K transformer: semantics, its paths, the cubic proof's steps, interval
-    evaluation, brute-force accuracy checker. *)
+    evaluation, the brute-force and cubic accuracy checkers. *)
 Definition audit_Transformer :=
   (attn_pos, attn_sum, attn_value, resid_value_bias, tokens_of_lt, label_lt,
    logits_paths, score_paths, attn_shift, attn_paths, rsum_weighted_neg, convex_sign,
    affine_neg, rsum_pos_one, mixed_of_pure, exp_score_split, logit_gap_paths,
    logit_lt_of_sign, correct_of_sign, correct_of_pure_cases, encl_sqrt,
    encl_vecmat, encl_dotv, encl_sumv, eval_logits_encl, imodel_of_encl, correct_of_seq_ok,
-   check_tbf_accuracy_correct).
+   check_tbf_accuracy_correct, tokens_of_cons, rsum_tokens, rsum_lists_le, rmax_list_ge,
+   rmax_list_attained, ijoin_list_encl, all_bools_in, E_int_encl, V_int_encl, case_lhs_encl,
+   covered_correct, IZR_zcount_lists, check_cubic_accuracy_correct).
 
 Print Assumptions audit_Sums.
 Print Assumptions audit_Model.

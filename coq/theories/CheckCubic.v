@@ -26,7 +26,8 @@
 
 From Coq Require Import Reals Lra Lia ZArith List Bool.
 From PyExport Require Import Sums Accuracy Enclosure IntervalVec Transformer TransformerPaths.
-From PyExport Require Import TransformerCubic TransformerEval CheckTransformer.
+From PyExport Require Import TransformerCubic TransformerEval Data CheckAccuracy CheckAccuracy3.
+From PyExport Require Import CheckTransformer Sequences.
 Import ListNotations.
 Open Scope R_scope.
 
@@ -401,3 +402,57 @@ Proof.
 Qed.
 
 End Soundness.
+
+(** ** The count and the checker *)
+
+(** The lists of L tokens below d that [f] accepts, counted as [rsum_lists] enumerates them. *)
+Fixpoint zcount_lists (d L : nat) (f : list nat -> bool) : Z :=
+  match L with
+  | O => zind (f [])
+  | S L' => zsum d (fun t => zcount_lists d L' (fun l => f (t :: l)))
+  end.
+
+Lemma IZR_zcount_lists d L f : IZR (zcount_lists d L f) = rsum_lists d L (fun l => ind (f l)).
+Proof.
+  revert f. induction L as [| L IH]; intros f; simpl; [symmetry; apply ind_zind |].
+  rewrite IZR_zsum. apply rsum_ext. intros t _. apply IH.
+Qed.
+
+(** [acc_claim_okn] with d^n computed in Z (d^n in unary would be 16.7 million at 64^4). *)
+Definition acc_claim_okz (n : nat) (C : Z) (d : nat) (p q : Z) : bool :=
+  Z.ltb 0 q && Nat.ltb 0 d && Z.leb (p * Z.of_nat d ^ Z.of_nat n) (C * q).
+
+Lemma acc_claim_okz_okn n C d p q : acc_claim_okz n C d p q = acc_claim_okn n C d p q.
+Proof. unfold acc_claim_okz, acc_claim_okn. rewrite Nat2Z.inj_pow. reflexivity. Qed.
+
+(** [tab] [m] [c] [q] : bit k claims the pure case (q, m, k, c) (bit m for c = 0); the count
+    of covered sequences must reach p/q of d^n. *)
+Definition check_cubic_accuracy (w : tweights) (tab : list (list (list Z))) (p q : Z) : bool :=
+  let m := transformer_of w in
+  let n := tw_n w in let d := tw_d w in
+  tshapes_ok w && Nat.leb 1 n && Nat.leb 1 (tw_dh w) && Nat.leb 2 d
+  && cubic_cases_ok m (imodel_of w) tab
+  && acc_claim_okz n (zcount_lists d n (fun l => covered m tab (ts_of l))) d p q.
+
+Theorem check_cubic_accuracy_correct w tab p q :
+  check_cubic_accuracy w tab p q = true -> accuracy (transformer_of w) >= IZR p / IZR q.
+Proof.
+  unfold check_cubic_accuracy. rewrite !andb_true_iff, !Nat.leb_le.
+  intros [[[[[Hshapes Hn] Hdh] Hd] Hcases] Hclaim]. rewrite acc_claim_okz_okn in Hclaim.
+  set (m := transformer_of w) in *.
+  change (tw_n w) with (n_ctx m) in *. change (tw_d w) with (d_vocab m) in *.
+  change (tw_dh w) with (d_head m) in *.
+  apply Rle_ge. unfold accuracy. apply (acc_claim_okn_spec _ _ _ _ _ _ Hclaim).
+  rewrite IZR_zcount_lists. unfold correct_seqb.
+  rewrite (rsum_tokens (d_vocab m) (n_ctx m)
+             (fun ts => ind (correctb (d_vocab m) (logits m ts) (label (n_ctx m) ts))))
+    by (lia || (intros ts ts' Hts; rewrite (label_ext _ ts ts' Hts);
+                f_equal; apply correctb_ext; intros j; apply logits_ext; assumption)).
+  apply rsum_lists_le. intros l Hl Hall.
+  destruct (covered m tab (ts_of l)) eqn:Hcov; [| unfold ind; destruct (correctb _ _ _); lra].
+  assert (Htok : forall i, (i < n_ctx m)%nat -> (ts_of l i < d_vocab m)%nat).
+  { intros i Hi. unfold ts_of. rewrite Forall_forall in Hall. apply Hall, nth_In. lia. }
+  assert (Hc := covered_correct m (imodel_of w) (imodel_of_encl w Hshapes) Hn Hdh Hd tab
+                  (ts_of l) Hcases Htok Hcov).
+  apply correctb_spec in Hc. rewrite Hc. lra.
+Qed.
