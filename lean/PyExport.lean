@@ -14,6 +14,8 @@ import PyExport.Check
 import PyExport.CheckLoss
 import PyExport.TermSize
 import PyExport.Transformer
+import PyExport.TransformerPaths
+import PyExport.TransformerCubic
 
 /-!
 # pyexport: Lean lemma library for max-of-k MLP certificates

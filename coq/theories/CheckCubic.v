@@ -16,13 +16,16 @@
       needed here: sum_i e^(s_i) (V(t_i) + E) on intervals must lie below 0 ([case_lhs]);
     - the c = 0 sequence by interval logits ([CheckTransformer.seq_ok]).
 
-    Main statement
+    The covered sequences are then counted over token lists ([zcount_lists], [Sequences]),
+    d^n of them (16.7 million at the paper's 64^4): the strategy's closed-form count
+    C(n-1, c) |G|^c is not needed, nor proved.
+
+    Main statements
     - [covered_correct] : if [cubic_cases_ok] holds, every sequence [covered] by the claims
       (its c non-max non-query tokens all claimed for (q, m, c), or its c = 0 case claimed) is
-      classified correctly.
-
-    Not yet here: the count of the covered sequences and the accuracy theorem of a cubic
-    certificate. *)
+      classified correctly;
+    - [check_cubic_accuracy_correct] : [check_cubic_accuracy w tab p q = true ->
+        accuracy (transformer_of w) >= IZR p / IZR q]. *)
 
 From Coq Require Import Reals Lra Lia ZArith List Bool.
 From PyExport Require Import Sums Accuracy Enclosure IntervalVec Transformer TransformerPaths.

@@ -24,9 +24,9 @@
       pessimised bounds hold and, for each of those positions j, the pure case [pure_lhs] that
       puts t_j on all c of them is negative.
 
-    Not yet here: the checker that evaluates these conditions on a certificate's cases with
-    proved exp enclosures, and the counting of the sequences each case covers (the strategy's
-    C(n-1, c) |G|^c); Coq does not check cubic certificates yet. *)
+    [CheckCubic] checks certificates with [correct_of_pure_cases]; it enumerates the
+    arrangements and evaluates the c = 0 sequence itself, so [affine_neg] and
+    [logit_lt_of_sign] stay the proofs of the strategy's own steps. *)
 
 From Coq Require Import Reals Lra Lia.
 From PyExport Require Import Sums Accuracy Transformer TransformerPaths.
