@@ -190,18 +190,48 @@ Definition cubic_cases_ok (m : transformer) (M : imodel) (tab : list (list (list
                                   || ilt_check prec (case_lhs exps Vs Eq n q mx k bs) I.zero)
                        bss)))).
 
+(** The non-max non-query positions of a sequence ([nonmax_pos], the label computed once). *)
+Definition seq_bits (m : transformer) (ts : nat -> nat) : list bool :=
+  let mx := label (n_ctx m) ts in
+  map (fun i => Nat.ltb i (Nat.pred (n_ctx m)) && negb (Nat.eqb (ts i) mx))
+      (seq 0 (Nat.pred (n_ctx m))).
+
+Lemma nth_seq_bits m ts i : (i < Nat.pred (n_ctx m))%nat ->
+  nth i (seq_bits m ts) false = nonmax_pos m ts i.
+Proof. intros Hi. unfold seq_bits. rewrite nth_map_seq by exact Hi. reflexivity. Qed.
+
+(** The claims as bool lists over k, [claim_bits d tab] [m] [c] [q] [k]: read per sequence by
+    token, with no conversion of tokens to Z. *)
+Definition claim_bits (d : nat) (tab : list (list (list Z))) : list (list (list (list bool))) :=
+  map (map (map (fun z => map (fun k => Z.testbit z (Z.of_nat k)) (seq 0 d)))) tab.
+
+Lemma nth_map_nil {A B : Type} (f : list A -> list B) (l : list (list A)) i :
+  f [] = [] -> nth i (map f l) [] = f (nth i l []).
+Proof. intros H. rewrite <- H at 1. apply map_nth. Qed.
+
+Lemma claim_bits_nth d tab mx c q k : (k < d)%nat ->
+  nth k (nth q (nth c (nth mx (claim_bits d tab) []) []) []) false
+  = Z.testbit (nth q (nth c (nth mx tab []) []) 0%Z) (Z.of_nat k).
+Proof.
+  intros Hk. unfold claim_bits. rewrite !nth_map_nil by reflexivity.
+  set (L := nth c (nth mx tab []) []).
+  set (G := fun z => map (fun k => Z.testbit z (Z.of_nat k)) (seq 0 d)).
+  destruct (Nat.lt_ge_cases q (length L)) as [Hq | Hq].
+  - rewrite (nth_map_lt' G L q 0%Z []) by exact Hq. unfold G. rewrite nth_map_seq by exact Hk.
+    reflexivity.
+  - rewrite (nth_overflow (map G L)) by (rewrite map_length; exact Hq).
+    rewrite (nth_overflow L) by exact Hq. destruct k; reflexivity.
+Qed.
+
 (** A sequence is covered when its case is claimed: with c its non-max non-query positions,
     c = 0 and (q, mx, mx, 0) claimed, or each of their tokens claimed for (q, mx, c). *)
-Definition seq_bits (m : transformer) (ts : nat -> nat) : list bool :=
-  map (nonmax_pos m ts) (seq 0 (Nat.pred (n_ctx m))).
-
-Definition covered (m : transformer) (tab : list (list (list Z))) (ts : nat -> nat) : bool :=
+Definition covered (m : transformer) (claims : list (list (list (list bool)))) (ts : nat -> nat)
+    : bool :=
   let n := n_ctx m in let q := ts (Nat.pred n) in let mx := label n ts in
   let bs := seq_bits m ts in let c := count_true bs in
-  let bits := nth q (nth c (nth mx tab []) []) 0%Z in
-  if Nat.eqb c 0 then Z.testbit bits (Z.of_nat mx)
-  else forallb (fun i => negb (nth i bs false) || Z.testbit bits (Z.of_nat (ts i)))
-               (seq 0 (Nat.pred n)).
+  let ks := nth q (nth c (nth mx claims []) []) [] in
+  if Nat.eqb c 0 then nth mx ks false
+  else forallb (fun i => negb (nth i bs false) || nth (ts i) ks false) (seq 0 (Nat.pred n)).
 
 (** ** Soundness *)
 
@@ -320,17 +350,17 @@ Lemma pure_tokens ts j i : (i < n)%nat ->
   (if nonmax_pos m ts i then ts j else ts i)
   = case_tok n (ts last) (label n ts) (ts j) (seq_bits m ts) i.
 Proof.
-  intros Hi. unfold case_tok, seq_bits.
+  intros Hi. unfold case_tok.
   destruct (Nat.eqb_spec i last) as [-> | Hne].
   - unfold nonmax_pos. rewrite Nat.ltb_irrefl. reflexivity.
-  - rewrite nth_map_seq by lia. unfold nonmax_pos.
+  - rewrite nth_seq_bits by lia. unfold nonmax_pos.
     destruct (Nat.ltb_spec i last); [| lia]. simpl.
     destruct (Nat.eqb_spec (ts i) (label n ts)) as [e | e]; simpl; congruence.
 Qed.
 
 Theorem covered_correct tab ts :
   cubic_cases_ok m M tab = true -> (forall i, (i < n)%nat -> (ts i < d)%nat) ->
-  covered m tab ts = true -> correct d (logits m ts) (label n ts).
+  covered m (claim_bits d tab) ts = true -> correct d (logits m ts) (label n ts).
 Proof.
   intros Hok Htok Hcov. unfold cubic_cases_ok in Hok. cbv zeta in Hok.
   rewrite all_below_spec in Hok. unfold covered in Hcov. cbv zeta in Hcov.
@@ -338,7 +368,7 @@ Proof.
   assert (Hmx : (label n ts < d)%nat) by (apply label_lt; [lia | exact Htok]).
   assert (Hq : (ts last < S (label n ts))%nat) by (pose proof (label_ge n ts last Hlast); lia).
   assert (Hbs : length (seq_bits m ts) = last)
-    by (unfold seq_bits; rewrite map_length, seq_length; reflexivity).
+    by (unfold seq_bits; cbv zeta; rewrite map_length, seq_length; reflexivity).
   assert (Hc : (count_true (seq_bits m ts) < n)%nat)
     by (pose proof (count_true_le (seq_bits m ts)); lia).
   specialize (Hok _ Hmx). cbv beta in Hok. rewrite all_below_spec in Hok.
@@ -347,16 +377,19 @@ Proof.
   set (q := ts last) in *. set (mx := label n ts) in *.
   set (bs := seq_bits m ts) in *. set (c := count_true bs) in *.
   set (bits := nth q (nth c (nth mx tab []) []) 0%Z) in *.
+  assert (Hclaim : forall k, (k < d)%nat ->
+            nth k (nth q (nth c (nth mx (claim_bits d tab) []) []) []) false
+            = Z.testbit bits (Z.of_nat k)) by (intros k Hk; apply claim_bits_nth, Hk).
   revert Hok Hcov. destruct (Nat.eqb_spec c 0) as [Hc0 | Hc0]; intros Hok Hcov.
   - (* c = 0: the sequence is (mx, ..., mx, q), checked by its interval logits *)
-    rewrite Hcov in Hok. cbn [negb orb] in Hok.
+    rewrite Hclaim in Hcov by exact Hmx. rewrite Hcov in Hok. cbn [negb orb] in Hok.
     set (ts0 := case_tok n q mx mx []).
     assert (Heq : forall i, (i < n)%nat -> ts0 i = ts i).
     { intros i Hi. unfold ts0, case_tok.
       destruct (Nat.eqb_spec i last) as [-> | Hne]; [reflexivity |].
       assert (Hnil : nth i (@nil bool) false = false) by (destruct i; reflexivity).
       rewrite Hnil. pose proof (count_true_zero bs i Hc0) as Hb.
-      unfold bs, seq_bits in Hb. rewrite nth_map_seq in Hb by lia.
+      unfold bs in Hb. rewrite nth_seq_bits in Hb by lia.
       unfold nonmax_pos in Hb. destruct (Nat.ltb_spec i last); [| lia].
       rewrite andb_true_l in Hb. apply negb_false_iff, Nat.eqb_eq in Hb.
       symmetry. exact Hb. }
@@ -371,20 +404,20 @@ Proof.
     + intros x Hx Hne. apply E_real_ge; assumption.
     + intros x i Hx Hne Hi. apply V_real_ge; assumption.
     + destruct (count_true_pos bs Hc0) as [j [Hj Hbj]]. exists j. split; [lia |].
-      unfold bs, seq_bits in Hbj. rewrite nth_map_seq in Hbj by lia. exact Hbj.
+      unfold bs in Hbj. rewrite nth_seq_bits in Hbj by lia. exact Hbj.
     + intros j Hj Hnj.
       assert (Hjl : (j < last)%nat)
         by (unfold nonmax_pos in Hnj; apply andb_true_iff in Hnj as [H _];
             apply Nat.ltb_lt in H; exact H).
       assert (Hbj : nth j bs false = true)
-        by (unfold bs, seq_bits; rewrite nth_map_seq by exact Hjl; exact Hnj).
+        by (unfold bs; rewrite nth_seq_bits by exact Hjl; exact Hnj).
       assert (Hk : (ts j < mx)%nat).
       { pose proof (label_ge n ts j Hj). unfold nonmax_pos in Hnj.
         apply andb_true_iff in Hnj as [_ Hy]. apply negb_true_iff, Nat.eqb_neq in Hy.
         fold mx in Hy. lia. }
       rewrite forallb_forall in Hcov.
       specialize (Hcov j ltac:(apply in_seq; lia)). cbv beta in Hcov.
-      rewrite Hbj in Hcov. cbn [negb orb] in Hcov.
+      rewrite Hbj in Hcov. cbn [negb orb] in Hcov. rewrite Hclaim in Hcov by lia.
       specialize (Hok (ts j) Hk). cbv beta in Hok. rewrite Hcov in Hok.
       cbn [negb orb] in Hok. rewrite forallb_forall in Hok.
       specialize (Hok bs ltac:(rewrite <- Hbs; apply all_bools_in)). cbv beta in Hok.
@@ -435,7 +468,8 @@ Definition check_cubic_accuracy (w : tweights) (tab : list (list (list Z))) (p q
   let n := tw_n w in let d := tw_d w in
   tshapes_ok w && Nat.leb 1 n && Nat.leb 1 (tw_dh w) && Nat.leb 2 d
   && cubic_cases_ok m (imodel_of w) tab
-  && acc_claim_okz n (zcount_lists d n (fun l => covered m tab (ts_of l))) d p q.
+  && let claims := claim_bits d tab in
+     acc_claim_okz n (zcount_lists d n (fun l => covered m claims (ts_of l))) d p q.
 
 Theorem check_cubic_accuracy_correct w tab p q :
   check_cubic_accuracy w tab p q = true -> accuracy (transformer_of w) >= IZR p / IZR q.
@@ -452,7 +486,7 @@ Proof.
     by (lia || (intros ts ts' Hts; rewrite (label_ext _ ts ts' Hts);
                 f_equal; apply correctb_ext; intros j; apply logits_ext; assumption)).
   apply rsum_lists_le. intros l Hl Hall.
-  destruct (covered m tab (ts_of l)) eqn:Hcov; [| unfold ind; destruct (correctb _ _ _); lra].
+  destruct (covered m (claim_bits (d_vocab m) tab) (ts_of l)) eqn:Hcov; [| unfold ind; destruct (correctb _ _ _); lra].
   assert (Htok : forall i, (i < n_ctx m)%nat -> (ts_of l i < d_vocab m)%nat).
   { intros i Hi. unfold ts_of. rewrite Forall_forall in Hall. apply Hall, nth_In. lia. }
   assert (Hc := covered_correct m (imodel_of w) (imodel_of_encl w Hshapes) Hn Hdh Hd tab
