@@ -254,9 +254,6 @@ Definition V_real (mx t : nat) : R :=
                                           - (EVOU m t mx + PVOU m i mx)) (other mx) (seq 0 d))
             0 (seq 0 n).
 
-Lemma other_in mx : In (other mx) (other mx :: seq 0 d).
-Proof. left. reflexivity. Qed.
-
 Lemma in_seq_lt y x0 : (x0 < d)%nat -> In y (x0 :: seq 0 d) -> (y < d)%nat.
 Proof. intros Hx0 [<- | Hy]; [exact Hx0 | apply in_seq in Hy; lia]. Qed.
 
