@@ -329,6 +329,7 @@ def exact_vs_float() -> None:
 
 
 def main() -> None:
+    global LIMIT
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--exact-vs-float", action="store_true",
                         help="only: Coq time of the exact and the binary64 checkers "
@@ -341,7 +342,10 @@ def main() -> None:
     parser.add_argument("--sizes", type=parse_sizes, metavar="N:D,...",
                         help="only the scaling run, at these (n_ctx, d_vocab); resumes from "
                              "bench-results/kernels-scaling.jsonl")
+    parser.add_argument("--limit", type=int, default=LIMIT, metavar="SECONDS",
+                        help=f"time limit of each kernel check (default {LIMIT})")
     args = parser.parse_args()
+    LIMIT = args.limit
     if args.exact_vs_float:
         return exact_vs_float()
     if args.transformer:
