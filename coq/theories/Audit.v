@@ -90,7 +90,7 @@ Definition audit_Transformer :=
   (attn_pos, attn_sum, attn_value, resid_value_bias, tokens_of_lt, label_lt,
    logits_paths, score_paths, attn_shift, attn_paths, rsum_weighted_neg, convex_sign,
    affine_neg, rsum_pos_one, mixed_of_pure, exp_score_split, logit_gap_paths,
-   logit_lt_of_sign, correct_of_sign, correct_of_pure_cases, encl_sqrt,
+   attn_weighted_neg, logit_lt_of_sign, correct_of_sign, correct_of_pure_cases, encl_sqrt,
    encl_vecmat, encl_dotv, encl_sumv, eval_logits_encl, imodel_of_encl, correct_of_seq_ok,
    check_tbf_accuracy_correct, tokens_of_cons, rsum_tokens, rsum_lists_le, rmax_list_ge,
    rmax_list_attained, ijoin_list_encl, all_bools_in, E_int_encl, V_int_encl, case_lhs_encl,

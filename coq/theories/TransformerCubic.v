@@ -150,6 +150,21 @@ Proof.
   rewrite rsum_minus. ring.
 Qed.
 
+(** The softmax denominator cleared: an attention-weighted sum has the sign of the same sum
+    weighted by e^(s_i). *)
+Lemma attn_weighted_neg (ts : nat -> nat) (g : nat -> R) :
+  rsum n (fun i => exp (path_score ts i) * g i) < 0 -> rsum n (fun i => attn m ts i * g i) < 0.
+Proof.
+  intros Hsign.
+  set (D := rsum n (fun j => exp (path_score ts j))).
+  assert (HD : 0 < / D).
+  { apply Rinv_0_lt_compat. destruct n as [| k]; [simpl in Hsign; lra |].
+    apply rsum_pos; [lia | intros; apply exp_pos]. }
+  rewrite (rsum_ext n _ (fun i => exp (path_score ts i) * g i * / D))
+    by (intros i Hi; rewrite attn_paths by exact Hi; unfold D, path_score, Rdiv; ring).
+  rewrite rsum_scal_r. nra.
+Qed.
+
 (** The sign condition of one wrong answer x, unpessimised (the strategy's c = 0 cases):
     with sum_i a_i = 1 the logit gap is the attention-weighted sum of EUPU' + EVOU' + PVOU'. *)
 Lemma logit_lt_of_sign (ts : nat -> nat) (x mx : nat) : (1 <= n)%nat ->
@@ -159,8 +174,6 @@ Lemma logit_lt_of_sign (ts : nat -> nat) (x mx : nat) : (1 <= n)%nat ->
   logits m ts x < logits m ts mx.
 Proof.
   intros Hn Hsign.
-  set (D := rsum n (fun j => exp (path_score ts j))).
-  assert (HD : 0 < D) by (apply rsum_pos; [lia | intros; apply exp_pos]).
   set (g := fun i => (EUPU (ts last) x - EUPU (ts last) mx)
                      + (EVOU m (ts i) x - EVOU m (ts i) mx) + (PVOU m i x - PVOU m i mx)).
   assert (Hgap : logits m ts x - logits m ts mx = rsum n (fun i => attn m ts i * g i)).
@@ -173,11 +186,8 @@ Proof.
                          + attn m ts i * ((EVOU m (ts i) x - EVOU m (ts i) mx)
                                           + (PVOU m i x - PVOU m i mx)))) by (intros; ring).
     rewrite rsum_plus, rsum_scal_r, attn_sum by exact Hn. ring. }
-  assert (Hneg : rsum n (fun i => attn m ts i * g i) < 0).
-  { rewrite (rsum_ext n _ (fun i => exp (path_score ts i) * g i * / D))
-      by (intros i Hi; rewrite attn_paths by exact Hi; unfold D, path_score, Rdiv; ring).
-    rewrite rsum_scal_r. assert (0 < / D) by (apply Rinv_0_lt_compat, HD). unfold g in *.
-    nra. }
+  assert (Hneg : rsum n (fun i => attn m ts i * g i) < 0)
+    by (apply attn_weighted_neg; exact Hsign).
   lra.
 Qed.
 
@@ -194,14 +204,8 @@ Theorem correct_of_sign (ts : nat -> nat) (E : R) (V : nat -> R) :
   correct (d_vocab m) (logits m ts) (label n ts).
 Proof.
   intros Hn HE HV Hsign x Hx Hne.
-  set (D := rsum n (fun j => exp (path_score ts j))).
-  assert (HD : 0 < D) by (apply rsum_pos; [lia | intros; apply exp_pos]).
-  assert (Hattn : forall i, (i < n)%nat -> attn m ts i = exp (path_score ts i) / D)
-    by (intros i Hi; rewrite attn_paths by exact Hi; reflexivity).
-  assert (Hweighted : rsum n (fun i => attn m ts i * (V (ts i) + E)) < 0).
-  { rewrite (rsum_ext n _ (fun i => exp (path_score ts i) * (V (ts i) + E) * / D))
-      by (intros i Hi; rewrite (Hattn i Hi); unfold Rdiv; ring).
-    rewrite rsum_scal_r. assert (0 < / D) by (apply Rinv_0_lt_compat, HD). nra. }
+  assert (Hweighted : rsum n (fun i => attn m ts i * (V (ts i) + E)) < 0)
+    by (apply attn_weighted_neg; exact Hsign).
   assert (Hgap : logits m ts x - logits m ts (label n ts)
                  <= rsum n (fun i => attn m ts i * (V (ts i) + E))).
   { rewrite logit_gap_paths by exact Hn.
