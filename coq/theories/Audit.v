@@ -30,7 +30,7 @@ From PyExport Require Import Sums Model Symmetry Convexity Accuracy Enclosure.
 From PyExport Require Import Data Taylor ExpBounds CheckLoss CheckAccuracy CheckLoss3 CheckAccuracy3.
 From PyExport Require Import FloatTable FastExp CheckFloat2 CheckFloat3.
 From PyExport Require Import Transformer Sequences TransformerPaths TransformerCubic IntervalVec
-  TransformerEval CheckTransformer CheckCubic.
+  TransformerEval CheckTransformer Hulls CheckCubic.
 
 Definition audit_Sums :=
   (rsum_swap, rsum_square_split, rsum_square_sym, rsum_square_sym_mult,
@@ -93,7 +93,7 @@ Definition audit_Transformer :=
    attn_weighted_neg, logit_lt_of_sign, correct_of_sign, correct_of_pure_cases, encl_sqrt,
    encl_vecmat, encl_dotv, encl_sumv, eval_logits_encl, imodel_of_encl, correct_of_seq_ok,
    check_tbf_accuracy_correct, tokens_of_cons, rsum_tokens, rsum_lists_le, rmax_list_ge,
-   rmax_list_attained, ijoin_list_encl, all_bools_in, E_int_encl, V_int_encl, case_lhs_encl,
+   rmax_list_attained, ijoin_list_encl, hull_encl, all_bools_in, E_int_encl, V_int_encl, case_lhs_encl,
    covered_correct, IZR_zcount_lists, check_cubic_accuracy_correct).
 
 Print Assumptions audit_Sums.

@@ -30,53 +30,9 @@
 From Coq Require Import Reals Lra Lia ZArith List Bool.
 From PyExport Require Import Sums Accuracy Enclosure IntervalVec Transformer TransformerPaths.
 From PyExport Require Import TransformerCubic TransformerEval Data CheckAccuracy CheckAccuracy3.
-From PyExport Require Import CheckTransformer Sequences.
+From PyExport Require Import CheckTransformer Sequences Hulls.
 Import ListNotations.
 Open Scope R_scope.
-
-(** ** Maxima over x0 :: l, of reals and of intervals (hulls) *)
-
-Fixpoint rmax_list (f : nat -> R) (x0 : nat) (l : list nat) : R :=
-  match l with
-  | [] => f x0
-  | x :: l' => Rmax (f x) (rmax_list f x0 l')
-  end.
-
-Lemma rmax_list_ge f x0 l y : In y (x0 :: l) -> f y <= rmax_list f x0 l.
-Proof.
-  induction l as [| x l IH]; intros Hy.
-  - destruct Hy as [<- | []]. simpl. lra.
-  - simpl in Hy. simpl. destruct Hy as [<- | [<- | Hy]].
-    + eapply Rle_trans; [apply IH; left; reflexivity | apply Rmax_r].
-    + apply Rmax_l.
-    + eapply Rle_trans; [apply IH; right; exact Hy | apply Rmax_r].
-Qed.
-
-Lemma rmax_list_attained f x0 l : exists y, In y (x0 :: l) /\ rmax_list f x0 l = f y.
-Proof.
-  induction l as [| x l IH].
-  - exists x0. split; [left; reflexivity | reflexivity].
-  - destruct IH as [y [Hy Hmax]]. simpl. unfold Rmax.
-    destruct (Rle_dec (f x) (rmax_list f x0 l)).
-    + exists y. split; [| exact Hmax]. destruct Hy as [<- | Hy]; [left | right; right]; auto.
-    + exists x. split; [right; left; reflexivity | reflexivity].
-Qed.
-
-Fixpoint ijoin_list (F : nat -> I.type) (x0 : nat) (l : list nat) : I.type :=
-  match l with
-  | [] => F x0
-  | x :: l' => I.join (F x) (ijoin_list F x0 l')
-  end.
-
-Lemma ijoin_list_encl F x0 l y v : In y (x0 :: l) -> encl (F y) v -> encl (ijoin_list F x0 l) v.
-Proof.
-  induction l as [| x l IH]; intros Hy Hv.
-  - destruct Hy as [<- | []]. exact Hv.
-  - simpl in Hy. simpl. apply I.join_correct. destruct Hy as [<- | [<- | Hy]].
-    + right. apply IH; [left; reflexivity | exact Hv].
-    + left. exact Hv.
-    + right. apply IH; [right; exact Hy | exact Hv].
-Qed.
 
 (** ** Bool lists: the arrangements of the non-query positions *)
 
@@ -271,10 +227,7 @@ Qed.
 Lemma E_int_encl q mx : (q < d)%nat -> (mx < d)%nat ->
   encl (E_int (DU_tab m M) d q mx) (E_real q mx).
 Proof.
-  intros Hq Hmx. unfold E_int, E_real.
-  destruct (rmax_list_attained (fun x => EUPU m q (skip mx x) - EUPU m q mx) (other mx)
-              (seq 0 d)) as [y [Hy ->]].
-  apply (ijoin_list_encl _ _ _ y _ Hy). cbv beta.
+  intros Hq Hmx. apply hull_encl. intros y Hy.
   assert (Hyd : (y < d)%nat) by exact (in_seq_lt y _ (other_lt mx) Hy).
   destruct (DU_tab_encl m M HM Hctx Hhead q Hq) as [_ Hrow].
   apply encl_sub; [apply (Hrow _ (skip_lt d mx y Hd Hyd)) | apply (Hrow _ Hmx)].
@@ -293,15 +246,9 @@ Qed.
 Lemma V_int_encl mx t : (mx < d)%nat -> (t < d)%nat ->
   encl (V_int (VU_tab m M) d n mx t) (V_real mx t).
 Proof.
-  intros Hmx Ht. unfold V_int, V_real.
-  destruct (rmax_list_attained (fun i => rmax_list (fun x => (EVOU m t (skip mx x)
-              + PVOU m i (skip mx x)) - (EVOU m t mx + PVOU m i mx)) (other mx) (seq 0 d))
-              0 (seq 0 n)) as [i [Hi ->]].
-  apply (ijoin_list_encl _ _ _ i _ Hi). cbv beta zeta.
+  intros Hmx Ht. apply hull_encl. intros i Hi.
   assert (Hin : (i < n)%nat) by (destruct Hi as [<- | Hi]; [lia | apply in_seq in Hi; lia]).
-  destruct (rmax_list_attained (fun x => (EVOU m t (skip mx x) + PVOU m i (skip mx x))
-              - (EVOU m t mx + PVOU m i mx)) (other mx) (seq 0 d)) as [y [Hy ->]].
-  apply (ijoin_list_encl _ _ _ y _ Hy). cbv beta.
+  apply hull_encl. intros y Hy.
   assert (Hyd : (y < d)%nat) by exact (in_seq_lt y _ (other_lt mx) Hy).
   destruct (VU_tab_encl m M HM i t Hin Ht) as [_ Hrow].
   apply encl_sub; [apply (Hrow _ (skip_lt d mx y Hd Hyd)) | apply (Hrow _ Hmx)].
