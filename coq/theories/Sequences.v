@@ -15,8 +15,8 @@
       for G reading positions below L only;
     - [rsum_lists_ext], [rsum_lists_le] : sums of equal / pointwise smaller terms. *)
 
-From Coq Require Import Reals Lra Lia List.
-From PyExport Require Import Sums Transformer.
+From Coq Require Import Reals Lra Lia List ZArith Bool.
+From PyExport Require Import Sums Accuracy Transformer.
 Import ListNotations.
 Open Scope R_scope.
 
@@ -77,4 +77,120 @@ Proof.
       * intros ts ts' H. unfold G'. apply HG. intros [| i] Hi; [reflexivity | apply H; lia].
     + intros s Hs. unfold G'. apply HG. intros i Hi.
       rewrite tokens_of_cons by lia. reflexivity.
+Qed.
+
+(** ** Sums over lists: linearity, the last token, and sequences counted in closed form *)
+
+Lemma rsum_lists_ext_in d L F F' :
+  (forall l, length l = L -> Forall (fun t => (t < d)%nat) l -> F l = F' l) ->
+  rsum_lists d L F = rsum_lists d L F'.
+Proof.
+  intros H. apply Rle_antisym; apply rsum_lists_le; intros l Hl Hall;
+    rewrite (H l Hl Hall); lra.
+Qed.
+
+Lemma rsum_lists_scal d L c F : rsum_lists d L (fun l => c * F l) = c * rsum_lists d L F.
+Proof.
+  revert F. induction L as [| L IH]; intros F; simpl; [reflexivity |].
+  rewrite <- rsum_scal_l. apply rsum_ext. intros t _. apply IH.
+Qed.
+
+Lemma rsum_lists_rsum d L N (F : nat -> list nat -> R) :
+  rsum_lists d L (fun l => rsum N (fun i => F i l)) = rsum N (fun i => rsum_lists d L (F i)).
+Proof.
+  revert F. induction L as [| L IH]; intros F; simpl; [reflexivity |].
+  rewrite (rsum_ext d _ (fun t => rsum N (fun i => rsum_lists d L (fun l => F i (t :: l)))))
+    by (intros t _; apply (IH (fun i l => F i (t :: l)))).
+  apply rsum_swap.
+Qed.
+
+(** The last token enumerated innermost. *)
+Lemma rsum_lists_snoc d L G :
+  rsum_lists d (S L) G = rsum_lists d L (fun l => rsum d (fun t => G (l ++ [t]))).
+Proof.
+  revert G. induction L as [| L IH]; intros G; [reflexivity |].
+  change (rsum_lists d (S (S L)) G)
+    with (rsum d (fun t0 => rsum_lists d (S L) (fun l => G (t0 :: l)))).
+  simpl rsum_lists at 2. apply rsum_ext. intros t0 _. rewrite IH. reflexivity.
+Qed.
+
+(** The positions of a list that do not hold mx. *)
+Definition count_ne (mx : nat) (l : list nat) : nat :=
+  length (filter (fun t => negb (Nat.eqb t mx)) l).
+
+(** [fits mx good c l] : every token of l is mx or good, and exactly c are not mx. *)
+Definition fits (mx : nat) (good : nat -> bool) (c : nat) (l : list nat) : bool :=
+  forallb (fun t => Nat.eqb t mx || good t) l && Nat.eqb (count_ne mx l) c.
+
+(** The number of such lists of length L when k tokens are good:
+    C(L, c) k^c, by Pascal's rule. *)
+Fixpoint nz (L c : nat) (k : Z) : Z :=
+  match L with
+  | O => if Nat.eqb c 0 then 1%Z else 0%Z
+  | S L' => (nz L' c k + match c with O => 0 | S c' => k * nz L' c' k end)%Z
+  end.
+
+Fixpoint count_below (d : nat) (good : nat -> bool) : nat :=
+  match d with
+  | O => O
+  | S d' => (count_below d' good + if good d' then 1 else 0)%nat
+  end.
+
+Lemma rsum_lists_zero d L : rsum_lists d L (fun _ => 0) = 0.
+Proof.
+  induction L as [| L IH]; simpl; [reflexivity |].
+  rewrite (rsum_ext d _ (fun _ => 0)) by (intros; exact IH). apply rsum_zero.
+Qed.
+
+Lemma rsum_good k (good : nat -> bool) B :
+  rsum k (fun t => if good t then B else 0) = INR (count_below k good) * B.
+Proof.
+  induction k as [| k IH]; simpl; [lra |]. rewrite IH, plus_INR. destruct (good k); simpl; lra.
+Qed.
+
+(** Summing over the first token: mx contributes A, each good token B. *)
+Lemma rsum_first_token d mx (good : nat -> bool) A B :
+  (mx < d)%nat -> good mx = false ->
+  rsum d (fun t => if Nat.eqb t mx then A else if good t then B else 0)
+  = A + INR (count_below d good) * B.
+Proof.
+  intros Hmx Hg. induction d as [| d IH]; [lia |]. rewrite rsum_S. simpl count_below.
+  rewrite plus_INR.
+  destruct (Nat.eqb_spec d mx) as [-> | Hne].
+  - rewrite Hg. simpl INR. rewrite Rplus_0_r.
+    rewrite (rsum_ext mx _ (fun t => if good t then B else 0)).
+    + rewrite rsum_good. lra.
+    + intros t Ht. destruct (Nat.eqb_spec t mx); [lia | reflexivity].
+  - rewrite IH by lia. destruct (good d); simpl; lra.
+Qed.
+
+Theorem count_fits d L mx (good : nat -> bool) c :
+  (mx < d)%nat -> good mx = false ->
+  rsum_lists d L (fun l => ind (fits mx good c l))
+  = IZR (nz L c (Z.of_nat (count_below d good))).
+Proof.
+  intros Hmx Hg. revert c. induction L as [| L IH]; intros c.
+  - simpl. unfold fits, count_ne. simpl. destruct c; reflexivity.
+  - simpl rsum_lists.
+    rewrite (rsum_ext d _ (fun t => if Nat.eqb t mx then IZR (nz L c (Z.of_nat (count_below d good)))
+                          else if good t then match c with
+                                              | O => 0
+                                              | S c' => IZR (nz L c' (Z.of_nat (count_below d good)))
+                                              end else 0)).
+    + rewrite rsum_first_token by assumption. simpl nz. rewrite plus_IZR.
+      destruct c as [| c]; [lra |]. rewrite mult_IZR, <- INR_IZR_INZ. reflexivity.
+    + intros t _. rewrite <- IH.
+      destruct (Nat.eqb_spec t mx) as [-> | Hne].
+      * apply rsum_lists_ext. intros l. unfold fits, count_ne. simpl.
+        rewrite Nat.eqb_refl. reflexivity.
+      * assert (Hneb : Nat.eqb t mx = false) by (apply Nat.eqb_neq, Hne).
+        destruct (good t) eqn:Hgt.
+        -- destruct c as [| c].
+           ++ rewrite <- (rsum_lists_zero d L). apply rsum_lists_ext. intros l.
+              unfold fits, count_ne. simpl. rewrite Hneb. simpl.
+              rewrite andb_false_r. reflexivity.
+           ++ rewrite <- IH. apply rsum_lists_ext. intros l. unfold fits, count_ne. simpl.
+              rewrite Hneb, Hgt. reflexivity.
+        -- rewrite <- (rsum_lists_zero d L). apply rsum_lists_ext. intros l.
+           unfold fits. simpl. rewrite Hneb, Hgt. reflexivity.
 Qed.
