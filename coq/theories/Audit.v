@@ -22,7 +22,8 @@
       [CheckFloat3]):
       the same as the checkers.
     - Transformer ([audit_Transformer]: [Transformer], [TransformerPaths], [IntervalVec],
-      [TransformerEval], [CheckTransformer]): the same as the checkers.
+      [TransformerEval], [CheckTransformer], [Sequences], [Hulls], the cubic and subcubic
+      steps and checkers): the same as the checkers.
     - Nothing declared by pyexport.  [make -C coq audit] checks this mechanically
       (allow-list in [audit_allowlist.txt]). *)
 
@@ -30,7 +31,7 @@ From PyExport Require Import Sums Model Symmetry Convexity Accuracy Enclosure.
 From PyExport Require Import Data Taylor ExpBounds CheckLoss CheckAccuracy CheckLoss3 CheckAccuracy3.
 From PyExport Require Import FloatTable FastExp CheckFloat2 CheckFloat3.
 From PyExport Require Import Transformer Sequences TransformerPaths TransformerCubic IntervalVec
-  TransformerEval CheckTransformer Hulls CheckCubic.
+  TransformerEval CheckTransformer Hulls CheckCubic TransformerSubcubic CheckSubcubic.
 
 Definition audit_Sums :=
   (rsum_swap, rsum_square_split, rsum_square_sym, rsum_square_sym_mult,
@@ -84,8 +85,8 @@ Definition audit_FloatCheckers :=
    check_brute_force_accuracy2r_correct, check_brute_force_loss3r_correct,
    check_brute_force_accuracy3r_correct).
 
-(** The Max-of-K transformer: semantics, its paths, the cubic proof's steps, interval
-    evaluation, the brute-force and cubic accuracy checkers. *)
+(** The Max-of-K transformer: semantics, its paths, the cubic and subcubic proofs' steps,
+    interval evaluation, the brute-force, cubic and subcubic accuracy checkers. *)
 Definition audit_Transformer :=
   (attn_pos, attn_sum, attn_value, resid_value_bias, tokens_of_lt, label_lt,
    logits_paths, score_paths, attn_shift, attn_paths, rsum_weighted_neg, convex_sign,
@@ -94,7 +95,11 @@ Definition audit_Transformer :=
    encl_vecmat, encl_dotv, encl_sumv, eval_logits_encl, imodel_of_encl, correct_of_seq_ok,
    check_tbf_accuracy_correct, tokens_of_cons, rsum_tokens, rsum_lists_le, rmax_list_ge,
    rmax_list_attained, ijoin_list_encl, hull_encl, all_bools_in, E_int_encl, V_int_encl, case_lhs_encl,
-   covered_correct, IZR_zcount_lists, check_cubic_accuracy_correct).
+   CheckCubic.covered_correct, IZR_zcount_lists, check_cubic_accuracy_correct,
+   label_attained, chord_neg, logit_gap_bound, attn_max_lower, correct_of_subcubic,
+   correct_of_all_max, rsum_lists_snoc, rsum_lists_rsum, count_fits, case_count_spec,
+   covered_split, covered_count, CheckSubcubic.covered_correct,
+   check_subcubic_accuracy_correct).
 
 Print Assumptions audit_Sums.
 Print Assumptions audit_Model.
