@@ -5,6 +5,7 @@ tests skip with a reason when coqc is absent, in CI (CI=true) they fail instead.
 """
 
 import copy
+import functools
 import os
 import re
 import shutil
@@ -317,15 +318,20 @@ def test_coq_checks_transformer_brute_force_certificates(tmp_path, tamper):
         assert result.term_size_dag > 0
 
 
-@pytest.fixture(scope="module")
-def partly_trained_transformer():
-    """A Max-of-K transformer trained briefly: some pure cases provable, others not."""
+@functools.cache
+def _trained_d8():
+    """A Max-of-K transformer trained briefly: some cases provable, others not."""
     from pyexport.families.max_of_k_transformer.model import TransformerConfig
     from pyexport.families.max_of_k_transformer.train import train
 
     config = TransformerConfig("t-d8-n3-150", n_ctx=3, d_vocab=8, d_model=16, d_head=8,
                                steps=150, seed=3)
     return train(config, progress=False)[0]
+
+
+@pytest.fixture(scope="module")
+def partly_trained_transformer():
+    return _trained_d8()
 
 
 def _claim_unproved_cubic_case(doc):
@@ -356,5 +362,50 @@ def test_coq_checks_transformer_cubic_certificates(tmp_path, partly_trained_tran
     assert result.verdict == ("accepted" if tamper is None else "rejected"), result.message
     if tamper is None:
         assert "check_cubic_accuracy_correct" in render_text(doc, "coq")[0]
+        assert result.axioms and all(coq_allowed(a) for a in result.axioms)
+        assert result.term_size_dag > 0
+
+
+def _subcubic_tamper(doc, what):
+    """Widen a proved case's gap to 1, or claim (at gap 1) the case of a sequence the model
+    gets wrong by a wide margin: both claims are false, so no sound checker accepts them."""
+    gaps = cert.decode_array(doc["trace"]["arrays"]["gap"], "")
+    proved = cert.decode_array(doc["trace"]["arrays"]["proved"], "")
+    if what == "gap":
+        case = tuple(np.argwhere(proved & (gaps >= 2))[0])
+    else:
+        from pyexport.families.max_of_k_transformer.strategies.brute_force import sequences
+
+        model = _trained_d8()
+        d, n = model.config.d_vocab, model.config.n_ctx
+        wrong = [sequences(d, n, s, s + 1)[0] for s in range(d**n) if _margin(model, s) < -0.1]
+        cases = [(t[-1], t.max(), int((t != t.max()).sum())) for t in wrong if t[-1] < t.max()]
+        case = next(c for c in cases if not proved[c])
+        edit_array(doc, ["trace", "arrays", "proved"], lambda a: a.__setitem__(case, True))
+    edit_array(doc, ["trace", "arrays", "gap"], lambda a: a.__setitem__(case, 1))
+
+
+@pytest.mark.parametrize("variant,tamper", [("exact-eqke", None), ("rank1", None),
+                                            ("exact-eqke", "weight"), ("exact-eqke", "bound"),
+                                            ("exact-eqke", "case"), ("exact-eqke", "gap")])
+def test_coq_checks_transformer_subcubic_certificates(tmp_path, partly_trained_transformer,
+                                                      variant, tamper):
+    """A subcubic accuracy certificate (either variant) renders to CheckSubcubic.v and Coq
+    proves its claim about the real-valued transformer, re-deriving every claimed case at its
+    gap and counting the covered sequences in closed form; a tampered weight (hash updated),
+    an overstated bound, a gap widened to 1 or a claimed case holding a misclassified sequence
+    is rejected (the Python checker rejects the last two as well)."""
+    doc = copy.deepcopy(certificate_of(partly_trained_transformer, f"subcubic-{variant}",
+                                       "accuracy"))
+    assert 0 < cert.parse_rational(doc["claim"]["bound"], "") < 1
+    if tamper in ("case", "gap"):
+        _subcubic_tamper(doc, tamper)
+        assert not check(doc).accepted
+    elif tamper:
+        _transformer_tamper(doc, tamper)
+    (result,) = verify(doc, ["coq"], keep=tmp_path)
+    assert result.verdict == ("accepted" if tamper is None else "rejected"), result.message
+    if tamper is None:
+        assert "check_subcubic_accuracy_correct" in render_text(doc, "coq")[0]
         assert result.axioms and all(coq_allowed(a) for a in result.axioms)
         assert result.term_size_dag > 0

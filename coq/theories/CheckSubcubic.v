@@ -3,8 +3,8 @@
     A subcubic certificate claims cases (q, mx, c) -- query token q, label mx, c positions (the
     query included) not holding mx -- each with a gap g: every sequence of the case whose
     non-max tokens are all at most j = mx - g is classified correctly (c = 0 is the sequence
-    mx ... mx, without gap). The claims come as one table [claims] [q] [mx] [c] : the gap, or
-    -1 for no claim. [subcubic_cases_ok] re-derives every claim from the weights with the steps
+    mx ... mx, without gap). The claims come as one table [claims] [q] [mx] [c] : 1 + the
+    gap, or 0 for no claim. [subcubic_cases_ok] re-derives every claim from the weights with the steps
     of [TransformerSubcubic], from tables indexed by at most two tokens:
 
     - the reference row mu (the mean row of EUPU) and the query's spread G(q) = max_x nu[q, x]
@@ -16,7 +16,9 @@
       bool lists with the right count, as the cubic checker does), so the smallest positional
       sum needs no sorting argument;
     - the chord of F(A) = max_{x <> mx} (mu'[x] + Pm(mx, x) + A EVOU'[mx, x]) between a point
-      a (chosen here: the lowest A_lo claimed for mx) and 1, F evaluated twice per label.
+      a (chosen here: just below the lowest A_lo claimed for mx) and 1, F evaluated twice per
+      label; the bound is evaluated at a float point just below each A_lo (evaluating it on
+      the interval of A_lo would count its width three times).
 
     The covered sequences are counted in closed form ([case_count], [Sequences.count_fits]):
     C(n-1, c) (j+1)^c for q = mx, C(n-1, c-1) (j+1)^(c-1) for q <= j < mx. [covered_count]
@@ -40,13 +42,13 @@ Open Scope R_scope.
 (** ** The claims, the covered sequences and their count *)
 
 Definition claim (claims : list (list (list Z))) (q mx c : nat) : Z :=
-  nth c (nth mx (nth q claims []) []) (-1)%Z.
+  nth c (nth mx (nth q claims []) []) 0%Z.
 
 Definition claimed (claims : list (list (list Z))) (q mx c : nat) : bool :=
-  Z.leb 0 (claim claims q mx c).
+  Z.ltb 0 (claim claims q mx c).
 
 Definition gap_of (claims : list (list (list Z))) (q mx c : nat) : nat :=
-  Z.to_nat (claim claims q mx c).
+  Z.to_nat (claim claims q mx c - 1).
 
 (** The non-query tokens l of a sequence with query q fit the case (q, mx, c) at gap g. *)
 Definition case_match (q mx c g : nat) (l : list nat) : bool :=
@@ -348,12 +350,18 @@ Definition case_alos (PI EQ : list (list I.type)) (Ws : list I.type)
   map (fun bs => alo_i (S_i (nth q PI []) n (Nat.eqb q mx) bs) (nth q Ws I.zero) rho)
       (arrangements n (Nat.eqb q mx) c).
 
-(** The chord's point a: any float is sound (the checker verifies a <= A_lo); the lowest of
-    the intervals' lower ends is the tightest that passes. *)
+(** A float below A's lower end by about 2^-40: the checker's points, compared with
+    [ile_check], whose subtraction rounds even an exact 0 down. *)
+Definition below (A : I.type) : I.F.type :=
+  I.lower (I.sub prec A (I.div prec (I.fromZ prec 1) (I.fromZ prec (2 ^ 40)))).
+
+(** The chord's point a: any float is sound (the checker verifies a <= A_lo); just below the
+    lowest claimed A_lo is the tightest that passes. *)
 Definition chord_point (alos : list I.type) : I.F.type :=
   match alos with
   | [] => I.F.zero
-  | A0 :: rest => I.lower (fold_left I.join rest A0)
+  | A0 :: rest => below (fold_left I.join (map (fun A => I.singleton (below A)) rest)
+                                  (I.singleton (below A0)))
   end.
 
 Definition subcubic_cases_ok (m : transformer) (M : imodel) (claims : list (list (list Z))) : bool :=
@@ -379,10 +387,11 @@ Definition subcubic_cases_ok (m : transformer) (M : imodel) (claims : list (list
             && (Nat.eqb c 0
                 || (ilt_check prec ai (I.fromZ prec 1)
                     && forallb (fun A =>
-                         ile_check prec ai A
+                         let Ap := I.singleton (below A) in
+                         ile_check prec Ap A && ile_check prec ai Ap
                          && ilt_check prec (chord_i G Fa F1
                                               (omega_i EV rowmaxs mx (mx - gap_of claims q mx c))
-                                              ai A) I.zero)
+                                              ai Ap) I.zero)
                        (case_alos PI EQ Ws claims n mx q c))))))).
 
 (** ** Soundness *)
@@ -706,7 +715,8 @@ Proof.
           exact (in_map (fun bs0 => alo_i (S_i (nth q (PI_tab m M) []) n (Nat.eqb q mx) bs0)
                                           (nth q (map sumv (PI_tab m M)) I.zero)
                                           (rho_i (nth q (EQ_tab m M) []) mx j)) _ bs Hbs)).
-    specialize (Hall Ai HAin). apply andb_true_iff in Hall as [Hle Hlt].
+    specialize (Hall Ai HAin). cbv zeta in Hall.
+    apply andb_true_iff in Hall as [Hall Hlt]. apply andb_true_iff in Hall as [HAp Hle].
     (* the reals *)
     set (S := rsum n (fun i => if Nat.eqb (ts i) mx then pi m q i else 0)).
     set (W := rsum n (pi m q)).
@@ -730,14 +740,18 @@ Proof.
     assert (Ha : encl (I.singleton af) (I.F.toR af)) by apply encl_singleton.
     assert (Ha1r : I.F.toR af < 1)
       by exact (lt_of_ilt_check _ _ _ _ _ Ha (encl_fromZ prec 1) Ha1).
-    assert (Halo : I.F.toR af <= S / (S + rho q mx j * (W - S)))
-      by exact (le_of_ile_check _ _ _ _ _ Ha HA Hle).
+    assert (HApe : encl (I.singleton (below Ai)) (I.F.toR (below Ai))) by apply encl_singleton.
+    assert (HAlo : I.F.toR (below Ai) <= S / (S + rho q mx j * (W - S)))
+      by exact (le_of_ile_check _ _ _ _ _ HApe HA HAp).
+    assert (Halo : I.F.toR af <= I.F.toR (below Ai))
+      by exact (le_of_ile_check _ _ _ _ _ Ha HApe Hle).
     assert (HFa := F_encl mx (I.F.toR af) (I.singleton af) Hmx Ha).
     assert (Hw := omega_encl mx j Hmx Hj_d).
-    assert (Hneg2 := lt_of_ilt_check _ _ _ _ _ (chord_encl _ _ _ _ _ _ _ _ _ _ _ _ HG HFa HF1 Hw Ha HA)
-                       encl_zero Hlt).
+    assert (Hneg2 := lt_of_ilt_check _ _ _ _ _
+                       (chord_encl _ _ _ _ _ _ _ _ _ _ _ _ HG HFa HF1 Hw Ha HApe) encl_zero Hlt).
     apply (correct_of_subcubic m ts j (G_real q) (omega mx j) (rho q mx j) (I.F.toR af)
-             (F_real mx (I.F.toR af)) (F_real mx 1) (Mu mx) (Pm_real mx) Hctx Hj HE HP);
+             (I.F.toR (below Ai)) (F_real mx (I.F.toR af)) (F_real mx 1) (Mu mx) (Pm_real mx)
+             Hctx Hj HE HP);
       try assumption.
     + intros t x Ht Hx _. apply Hw_real; assumption.
     + left. apply exp_pos.
@@ -749,7 +763,7 @@ End Soundness.
 
 (** ** The checker *)
 
-(** [claims] [q] [mx] [c] : the claimed gap of the case, or -1; the covered sequences must
+(** [claims] [q] [mx] [c] : 1 + the claimed gap of the case, or 0; the covered sequences must
     number at least p/q of d^n. *)
 Definition check_subcubic_accuracy (w : tweights) (claims : list (list (list Z))) (p q : Z)
     : bool :=

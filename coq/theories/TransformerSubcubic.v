@@ -186,9 +186,9 @@ Proof.
 Qed.
 
 (** Steps 2 and 3: a sequence whose non-max tokens are all at most j is classified correctly
-    when the tables' bounds hold, the chord point a lies below the attention bound A_lo, and
-    the bound is negative at A_lo and at 1. *)
-Theorem correct_of_subcubic (ts : nat -> nat) (j : nat) (G w rho a Fa F1 : R)
+    when the tables' bounds hold, the chord point a lies below a point Alo below the attention
+    bound S / (S + rho (W - S)), and the bound is negative at Alo and at 1. *)
+Theorem correct_of_subcubic (ts : nat -> nat) (j : nat) (G w rho a Alo Fa F1 : R)
     (Mu Pm : nat -> R) :
   (1 <= n)%nat ->
   (forall i, (i < n)%nat -> ts i <> label n ts -> (ts i <= j)%nat) ->
@@ -206,14 +206,14 @@ Theorem correct_of_subcubic (ts : nat -> nat) (j : nat) (G w rho a Fa F1 : R)
      Mu x + Pm x + (EVOU m (label n ts) x - EVOU m (label n ts) (label n ts)) <= F1) ->
   let S := rsum n (fun i => if Nat.eqb (ts i) (label n ts) then pi m (ts last) i else 0) in
   let W := rsum n (pi m (ts last)) in
-  let Alo := S / (S + rho * (W - S)) in
+  Alo <= S / (S + rho * (W - S)) ->
   a < 1 -> a <= Alo -> G + F1 < 0 ->
   (1 - a) * G + (1 - Alo) * Fa + (Alo - a) * F1 + (1 - a) * (1 - Alo) * w < 0 ->
   correct d (logits m ts) (label n ts).
 Proof.
-  intros Hn Hj HE HP Hw Hrho0 Hrho HFa HF1 S W Alo Ha Halo Hneg1 Hneg2 x Hx Hne.
+  intros Hn Hj HE HP Hw Hrho0 Hrho HFa HF1 S W HAlo Ha Halo Hneg1 Hneg2 x Hx Hne.
   assert (Hlo : Alo <= max_attn ts).
-  { apply attn_max_lower; [exact Hn | exact Hrho0 |].
+  { eapply Rle_trans; [exact HAlo |]. apply attn_max_lower; [exact Hn | exact Hrho0 |].
     intros i Hi Hni. apply Hrho, Hj; assumption. }
   assert (Hgap := logit_gap_bound ts x G w Mu (fun x => Pm x) Hn (HE x Hx Hne)
                     (fun i Hi => HP x i Hx Hne Hi)

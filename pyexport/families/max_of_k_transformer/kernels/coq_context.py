@@ -1,4 +1,4 @@
-"""Template context of a Max-of-K accuracy certificate for Coq (brute force and cubic).
+"""Template context of a Max-of-K accuracy certificate for Coq (brute force, cubic, subcubic).
 
 The template (templates/coq/max_of_k_transformer/certificate.v.j2) writes the weights as exact
 binary64 literals into a `tweights` record, then the strategy's trace, and proves
@@ -12,6 +12,12 @@ binary64 literals into a `tweights` record, then the strategy's trace, and prove
                  (q, m, k, c); bit m for c = 0); `check_cubic_accuracy`
                  (coq/theories/CheckCubic.v) re-derives every claimed case and counts the
                  sequences the claims cover.
+    subcubic     (both variants) the claimed cases as `cert_claims[q][m][c]`: 1 + the case's
+                 gap, or 0 where the case is not claimed (the c = 0 cases have gap 0);
+                 `check_subcubic_accuracy` (coq/theories/CheckSubcubic.v) re-derives every
+                 claim from the exact score gaps (the rank-one variant's direction is not
+                 needed: the exact gaps are at least as large) and counts the covered
+                 sequences in closed form.
 
 Only values produced here reach the file: ints, identifiers, hex digests, float literals, Z
 literals. Other strategies, and data too large to be read by one `coqc`, raise
@@ -36,7 +42,9 @@ from pyexport.kernels.render_checks import checked_weights, identifier
 
 THEOREM_NAME = "cert_accuracy_bound"
 CHECKERS = {("brute-force", "accuracy"): "check_tbf_accuracy_correct",
-            ("cubic", "accuracy"): "check_cubic_accuracy_correct"}
+            ("cubic", "accuracy"): "check_cubic_accuracy_correct",
+            ("subcubic-rank1", "accuracy"): "check_subcubic_accuracy_correct",
+            ("subcubic-exact-eqke", "accuracy"): "check_subcubic_accuracy_correct"}
 MAX_LITERALS = 1 << 18  # one coqc reads this many literals in about 1 GB (coq/README.md)
 HEX_DIGEST = re.compile(r"^[0-9a-f]{64}$")
 
@@ -54,14 +62,13 @@ def coq_context(doc: dict) -> dict:
     strategy, quantity = doc["strategy"]["name"], doc["claim"]["quantity"]
     if (strategy, quantity) not in CHECKERS:
         raise UnsupportedCertificate(f"no Coq checker for {strategy} {quantity} of the "
-                                     "max-of-k-transformer family yet (brute-force and cubic "
-                                     "accuracy only)")
+                                     "max-of-k-transformer family yet (accuracy only)")
     if doc["claim"]["relation"] != ">=":
         raise ValueError("accuracy must be claimed with >=")
     config, weights, model_sha = checked_weights(doc, config_from_json, weight_shapes,
                                                  WEIGHT_KEYS)
     d, n = config.d_vocab, config.n_ctx
-    trace = _cubic_trace(doc, d, n) if strategy == "cubic" else _brute_force_trace(doc, d, n)
+    trace = TRACES[strategy](doc, d, n)
     literals = sum(np.asarray(w).size for w in weights.values()) + trace["literals"]
     if literals > MAX_LITERALS:
         raise UnsupportedCertificate(f"{literals} literals: the transformer's Coq checker reads "
@@ -90,31 +97,55 @@ def coq_context(doc: dict) -> dict:
         "b_Q": _vector(w["blocks.0.attn.b_Q"][0]), "b_K": _vector(w["blocks.0.attn.b_K"][0]),
         "b_V": _vector(w["blocks.0.attn.b_V"][0]), "b_O": _vector(w["blocks.0.attn.b_O"]),
         "W_U": _rows(w["unembed.W_U"]), "b_U": _vector(w["unembed.b_U"]),
-        **{key: value for key, value in trace.items() if key in ("row_counts", "case_masks")},
+        "trace_name": trace["name"], "trace_rows": trace["rows"],
     }
 
 
-def _bits(doc: dict, name: str, shape: tuple[int, ...]) -> np.ndarray:
+def _arrays(doc: dict, expected: dict[str, tuple[tuple[int, ...], str]],
+            ignored: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
+    """The trace's arrays, exactly the `expected` names (plus any of `ignored`, not read), each
+    of its (shape, dtype)."""
     arrays = doc["trace"]["arrays"]
-    if set(arrays) != {name}:
-        raise ValueError(f"trace must hold exactly the array {name!r}")
-    bits = cert.decode_array(arrays[name], f"trace.{name}")
-    if (tuple(bits.shape), arrays[name]["dtype"]) != (shape, "bits"):
-        raise ValueError(f"trace.{name}: expected bits of shape {shape}")
-    return bits
+    if not set(expected) <= set(arrays) <= set(expected) | set(ignored):
+        raise ValueError(f"trace must hold the arrays {sorted(expected)}")
+    decoded = {}
+    for name, (shape, dtype) in expected.items():
+        array = cert.decode_array(arrays[name], f"trace.{name}")
+        if (tuple(array.shape), arrays[name]["dtype"]) != (shape, dtype):
+            raise ValueError(f"trace.{name}: expected {dtype} of shape {shape}")
+        decoded[name] = array
+    return decoded
 
 
 def _brute_force_trace(doc: dict, d: int, n: int) -> dict:
-    counts = _bits(doc, "correct", (d,) * n).reshape(-1, d).sum(axis=1)
+    """`rows`: per row of d sequences, the number marked correct."""
+    correct = _arrays(doc, {"correct": ((d,) * n, "bits")})["correct"]
+    counts = correct.reshape(-1, d).sum(axis=1)
     return {"name": "cert_rows", "literals": counts.size,
-            "row_counts": [f"{int(c)}%Z" for c in counts.tolist()]}
+            "rows": [f"{int(c)}%Z" for c in counts.tolist()]}
 
 
 def _cubic_trace(doc: dict, d: int, n: int) -> dict:
-    """`case_masks[m][c][q]` for q <= m: the integer whose bit k is the verdict of the pure
-    case (q, m, k, c), verdict[q, m, k, c] of the trace."""
-    verdict = _bits(doc, "pure_correct", (d, d, d, n))
+    """`rows[m][c][q]` for q <= m: the integer whose bit k is the verdict of the pure case
+    (q, m, k, c), verdict[q, m, k, c] of the trace."""
+    verdict = _arrays(doc, {"pure_correct": ((d, d, d, n), "bits")})["pure_correct"]
     weights = 1 << np.arange(d, dtype=object)  # exact: d may exceed 63
     masks = [[[f"{int((verdict[q, m, :, c].astype(object) * weights).sum())}%Z"
                for q in range(m + 1)] for c in range(n)] for m in range(d)]
-    return {"name": "cert_tab", "literals": d * n * (d + 1) // 2, "case_masks": masks}
+    return {"name": "cert_tab", "literals": d * n * (d + 1) // 2, "rows": masks}
+
+
+def _subcubic_trace(doc: dict, d: int, n: int) -> dict:
+    """`rows[q][m][c]`: 1 + the gap of a proved case (q, m, c), 0 where it is not proved."""
+    trace = _arrays(doc, {"gap": ((d, d, n), "int64"), "proved": ((d, d, n), "bits")},
+                    ignored=("eqke_direction",))
+    gaps, proved = trace["gap"], trace["proved"]
+    if (gaps < 0).any() or (gaps > d).any():
+        raise ValueError(f"trace.gap: gaps must lie in 0..{d}")
+    claims = np.where(proved, gaps + 1, 0)
+    rows = [[[f"{int(v)}%Z" for v in claims[q, m]] for m in range(d)] for q in range(d)]
+    return {"name": "cert_claims", "literals": d * d * n, "rows": rows}
+
+
+TRACES = {"brute-force": _brute_force_trace, "cubic": _cubic_trace,
+          "subcubic-rank1": _subcubic_trace, "subcubic-exact-eqke": _subcubic_trace}
