@@ -16,14 +16,16 @@
       needed here: sum_i e^(s_i) (V(t_i) + E) on intervals must lie below 0 ([case_lhs]);
     - the c = 0 sequence by interval logits ([CheckTransformer.seq_ok]).
 
-    The covered sequences are then counted over token lists ([zcount_lists], [Sequences]),
-    d^n of them (16.7 million at the paper's 64^4): the strategy's closed-form count
-    C(n-1, c) |G|^c is not needed, nor proved.
+    The covered sequences are then counted in closed form: C(n-1, c) |G|^c for the c non-max
+    non-query positions holding tokens of G(q, m, c), the claimed k ([cubic_count],
+    [Sequences.count_fits]); [cubic_covered_count] proves that this is their number among
+    all d^n sequences, so nothing is enumerated.
 
     Main statements
     - [covered_correct] : if [cubic_cases_ok] holds, every sequence [covered] by the claims
       (its c non-max non-query tokens all claimed for (q, m, c), or its c = 0 case claimed) is
       classified correctly;
+    - [cubic_covered_count] : the covered sequences number [cubic_total claims d n];
     - [check_cubic_accuracy_correct] : [check_cubic_accuracy w tab p q = true ->
         accuracy (transformer_of w) >= IZR p / IZR q]. *)
 
@@ -70,14 +72,6 @@ Lemma count_true_le bs : (count_true bs <= length bs)%nat.
 Proof.
   unfold count_true. induction bs as [| b bs IH]; simpl; [lia |].
   destruct b; simpl; lia.
-Qed.
-
-(** Tokens below the label. *)
-Lemma label_ge (n : nat) (ts : nat -> nat) i : (i < n)%nat -> (ts i <= label n ts)%nat.
-Proof.
-  induction n as [| n IH]; intros Hi; [lia |]. simpl.
-  destruct (Nat.eq_dec i n) as [-> | Hne]; [apply Nat.le_max_r |].
-  etransitivity; [apply IH; lia | apply Nat.le_max_l].
 Qed.
 
 (** ** The checker's pieces *)
@@ -179,15 +173,39 @@ Proof.
     rewrite (nth_overflow L) by exact Hq. destruct k; reflexivity.
 Qed.
 
-(** A sequence is covered when its case is claimed: with c its non-max non-query positions,
-    c = 0 and (q, mx, mx, 0) claimed, or each of their tokens claimed for (q, mx, c). *)
-Definition covered (m : transformer) (claims : list (list (list (list bool)))) (ts : nat -> nat)
-    : bool :=
-  let n := n_ctx m in let q := ts (Nat.pred n) in let mx := label n ts in
-  let bs := seq_bits m ts in let c := count_true bs in
+(** The non-query tokens l of a sequence with query q fit the claims of (q, mx, c): q <= mx,
+    mx occurs (q = mx, or fewer than L = |l| tokens differ from it), exactly c tokens of l
+    differ from mx and each of them is claimed (for c = 0: the claim of (q, mx, mx, 0)). *)
+Definition cubic_match (claims : list (list (list (list bool)))) (L q mx c : nat)
+    (l : list nat) : bool :=
   let ks := nth q (nth c (nth mx claims []) []) [] in
-  if Nat.eqb c 0 then nth mx ks false
-  else forallb (fun i => negb (nth i bs false) || nth (ts i) ks false) (seq 0 (Nat.pred n)).
+  Nat.leb q mx && (Nat.eqb q mx || Nat.ltb c L)
+  && (if Nat.eqb c 0 then nth mx ks false && fits mx (fun _ => false) 0 l
+      else fits mx (fun k => Nat.ltb k mx && nth k ks false) c l).
+
+(** A sequence is covered when its own case (query q, label mx, c non-max non-query
+    positions) is claimed for its tokens. *)
+Definition covered (claims : list (list (list (list bool)))) (n : nat) (ts : nat -> nat) : bool :=
+  let q := ts (Nat.pred n) in let mx := label n ts in let l := map ts (seq 0 (Nat.pred n)) in
+  cubic_match claims (Nat.pred n) q mx (count_ne mx l) l.
+
+(** The number of lists l of length L that fit the claims of (q, mx, c): 1 or 0 for c = 0,
+    else C(L, c) |G|^c, G the claimed tokens below mx. *)
+Definition cubic_count (claims : list (list (list (list bool)))) (d L q mx c : nat) : Z :=
+  let ks := nth q (nth c (nth mx claims []) []) [] in
+  if Nat.leb q mx && (Nat.eqb q mx || Nat.ltb c L) then
+    (if Nat.eqb c 0 then (if nth mx ks false then 1%Z else 0%Z)
+     else nz L c (Z.of_nat (count_below d (fun k => Nat.ltb k mx && nth k ks false))))
+  else 0%Z.
+
+Definition cubic_total (claims : list (list (list (list bool)))) (d n : nat) : Z :=
+  zsum d (fun q => zsum d (fun mx => zsum n (fun c => cubic_count claims d (Nat.pred n) q mx c))).
+
+Lemma count_true_map (f : nat -> bool) l : count_true (map f l) = length (filter f l).
+Proof.
+  unfold count_true. induction l as [| x l IH]; simpl; [reflexivity |].
+  destruct (f x); simpl; rewrite IH; reflexivity.
+Qed.
 
 (** ** Soundness *)
 
@@ -302,12 +320,25 @@ Proof.
     destruct (Nat.eqb_spec (ts i) (label n ts)) as [e | e]; simpl; congruence.
 Qed.
 
+(** The non-max non-query positions counted on the tokens. *)
+Lemma count_seq_bits ts :
+  count_true (seq_bits m ts) = count_ne (label n ts) (map ts (seq 0 last)).
+Proof.
+  unfold seq_bits. cbv zeta.
+  rewrite (map_ext_in _ (fun i => negb (Nat.eqb (ts i) (label n ts))))
+    by (intros i Hi; apply in_seq in Hi; destruct (Nat.ltb_spec i last); [reflexivity | lia]).
+  rewrite <- (map_map ts (fun t => negb (Nat.eqb t (label n ts)))), count_true_map.
+  reflexivity.
+Qed.
+
 Theorem covered_correct tab ts :
   cubic_cases_ok m M tab = true -> (forall i, (i < n)%nat -> (ts i < d)%nat) ->
-  covered m (claim_bits d tab) ts = true -> correct d (logits m ts) (label n ts).
+  covered (claim_bits d tab) n ts = true -> correct d (logits m ts) (label n ts).
 Proof.
   intros Hok Htok Hcov. unfold cubic_cases_ok in Hok. cbv zeta in Hok.
   rewrite all_below_spec in Hok. unfold covered in Hcov. cbv zeta in Hcov.
+  rewrite <- count_seq_bits in Hcov. unfold cubic_match in Hcov. cbv zeta in Hcov.
+  apply andb_true_iff in Hcov as [_ Hcov].
   assert (Hlast : (last < n)%nat) by lia.
   assert (Hmx : (label n ts < d)%nat) by (apply label_lt; [lia | exact Htok]).
   assert (Hq : (ts last < S (label n ts))%nat) by (pose proof (label_ge n ts last Hlast); lia).
@@ -326,6 +357,7 @@ Proof.
             = Z.testbit bits (Z.of_nat k)) by (intros k Hk; apply claim_bits_nth, Hk).
   revert Hok Hcov. destruct (Nat.eqb_spec c 0) as [Hc0 | Hc0]; intros Hok Hcov.
   - (* c = 0: the sequence is (mx, ..., mx, q), checked by its interval logits *)
+    apply andb_true_iff in Hcov as [Hcov _].
     rewrite Hclaim in Hcov by exact Hmx. rewrite Hcov in Hok. cbn [negb orb] in Hok.
     set (ts0 := case_tok n q mx mx []).
     assert (Heq : forall i, (i < n)%nat -> ts0 i = ts i).
@@ -359,9 +391,10 @@ Proof.
       { pose proof (label_ge n ts j Hj). unfold nonmax_pos in Hnj.
         apply andb_true_iff in Hnj as [_ Hy]. apply negb_true_iff, Nat.eqb_neq in Hy.
         fold mx in Hy. lia. }
-      rewrite forallb_forall in Hcov.
-      specialize (Hcov j ltac:(apply in_seq; lia)). cbv beta in Hcov.
-      rewrite Hbj in Hcov. cbn [negb orb] in Hcov. rewrite Hclaim in Hcov by lia.
+      assert (Hin : In (ts j) (map ts (seq 0 last))) by (apply in_map, in_seq; lia).
+      destruct (fits_all _ _ _ _ _ Hcov Hin) as [Hjm | Hgood]; [lia |].
+      apply andb_true_iff in Hgood as [_ Hgood]. rewrite Hclaim in Hgood by lia.
+      clear Hcov. rename Hgood into Hcov.
       specialize (Hok (ts j) Hk). cbv beta in Hok. rewrite Hcov in Hok.
       cbn [negb orb] in Hok. rewrite forallb_forall in Hok.
       specialize (Hok bs ltac:(rewrite <- Hbs; apply all_bools_in)). cbv beta in Hok.
@@ -385,17 +418,75 @@ End Soundness.
 
 (** ** The count and the checker *)
 
-(** The lists of L tokens below d that [f] accepts, counted as [rsum_lists] enumerates them. *)
-Fixpoint zcount_lists (d L : nat) (f : list nat -> bool) : Z :=
-  match L with
-  | O => zind (f [])
-  | S L' => zsum d (fun t => zcount_lists d L' (fun l => f (t :: l)))
-  end.
-
-Lemma IZR_zcount_lists d L f : IZR (zcount_lists d L f) = rsum_lists d L (fun l => ind (f l)).
+Lemma cubic_count_spec claims d L q mx c : (mx < d)%nat ->
+  rsum_lists d L (fun l => ind (cubic_match claims L q mx c l)) = IZR (cubic_count claims d L q mx c).
 Proof.
-  revert f. induction L as [| L IH]; intros f; simpl; [symmetry; apply ind_zind |].
-  rewrite IZR_zsum. apply rsum_ext. intros t _. apply IH.
+  intros Hmx. unfold cubic_match, cubic_count. cbv zeta.
+  destruct (Nat.leb q mx && (Nat.eqb q mx || Nat.ltb c L)); simpl andb;
+    [| apply rsum_lists_zero].
+  destruct (Nat.eqb c 0).
+  - destruct (nth mx (nth q (nth c (nth mx claims []) []) []) false); simpl andb;
+      [| apply rsum_lists_zero].
+    rewrite count_fits by (reflexivity || exact Hmx). rewrite nz_0. reflexivity.
+  - apply count_fits; [exact Hmx | rewrite Nat.ltb_irrefl; reflexivity].
+Qed.
+
+(** A list fitting the claims of (q, mx, c) makes a sequence of label mx with c non-max
+    non-query positions. *)
+Lemma cubic_match_label claims l q mx c :
+  cubic_match claims (length l) q mx c l = true ->
+  label (S (length l)) (ts_of (l ++ [q])) = mx /\ c = count_ne mx l.
+Proof.
+  unfold cubic_match. cbv zeta. rewrite !andb_true_iff, Nat.leb_le, orb_true_iff, Nat.eqb_eq,
+    Nat.ltb_lt. intros [[Hq Hocc] Hfit].
+  assert (Hfits : exists good, fits mx good c l = true /\ (forall k, good k = true -> (k < mx)%nat)).
+  { destruct (Nat.eqb_spec c 0) as [-> | _].
+    - apply andb_true_iff in Hfit as [_ Hfit]. exists (fun _ => false).
+      split; [exact Hfit | discriminate].
+    - eexists. split; [exact Hfit |]. intros k Hk. apply andb_true_iff in Hk as [Hk _].
+      apply Nat.ltb_lt, Hk. }
+  destruct Hfits as [good [Hf Hgood]]. pose proof (fits_count _ _ _ _ Hf) as Hcount.
+  split; [| symmetry; exact Hcount]. apply label_eq.
+  - apply ts_of_snoc_le; [| exact Hq]. intros t Ht.
+    destruct (fits_all _ _ _ _ t Hf Ht) as [-> | H]; [lia | apply Nat.lt_le_incl, Hgood, H].
+  - destruct Hocc as [-> | Hlt].
+    + exists (length l). split; [lia | apply ts_of_snoc_last].
+    + assert (Hin : In mx l) by (apply count_ne_in; lia).
+      destruct (In_nth l mx 0%nat Hin) as [i [Hi Hnth]].
+      exists i. split; [lia |]. unfold ts_of. rewrite app_nth1 by exact Hi. exact Hnth.
+Qed.
+
+(** For the sequence l ++ [q], the claims over all (mx, c) add up to its own. *)
+Lemma cubic_covered_split claims d l q : (q < d)%nat -> Forall (fun t => (t < d)%nat) l ->
+  rsum d (fun mx => rsum (S (length l)) (fun c => ind (cubic_match claims (length l) q mx c l)))
+  = ind (covered claims (S (length l)) (ts_of (l ++ [q]))).
+Proof.
+  intros Hq Hl. set (n := S (length l)). set (ts := ts_of (l ++ [q])).
+  set (mx0 := label n ts).
+  assert (Hmx0 : (mx0 < d)%nat) by (apply label_lt; [lia | apply ts_of_snoc_lt; assumption]).
+  rewrite (rsum2_unique d n _ mx0 (count_ne mx0 l) Hmx0).
+  - assert (Hlast : ts (Nat.pred n) = q) by apply ts_of_snoc_last.
+    assert (Hpre : map ts (seq 0 (Nat.pred n)) = l) by apply ts_of_snoc_prefix.
+    unfold covered. cbv zeta. rewrite Hlast, Hpre. fold mx0.
+    destruct (Nat.ltb_spec (count_ne mx0 l) n) as [_ | H]; [reflexivity |].
+    pose proof (count_ne_le mx0 l). unfold n in H. lia.
+  - intros mx c _ Hm. destruct (cubic_match_label claims l q mx c Hm) as [Hlab Hcnt].
+    fold n ts mx0 in Hlab. subst mx. split; [reflexivity | exact Hcnt].
+Qed.
+
+(** [cubic_total] counts the covered sequences. *)
+Theorem cubic_covered_count claims d n : (1 <= n)%nat ->
+  rsum_lists d n (fun l => ind (covered claims n (ts_of l))) = IZR (cubic_total claims d n).
+Proof.
+  intros Hn. destruct n as [| L]; [lia |]. rewrite rsum_lists_snoc.
+  rewrite (rsum_lists_ext_in d L _ (fun l => rsum d (fun q => rsum d (fun mx => rsum (S L)
+             (fun c => ind (cubic_match claims L q mx c l)))))).
+  - rewrite rsum_lists_rsum. unfold cubic_total. rewrite IZR_zsum. apply rsum_ext. intros q _.
+    rewrite rsum_lists_rsum. rewrite IZR_zsum. apply rsum_ext. intros mx Hmx.
+    rewrite rsum_lists_rsum. rewrite IZR_zsum. apply rsum_ext. intros c _.
+    apply cubic_count_spec, Hmx.
+  - intros l Hlen Hall. apply rsum_ext. intros q Hq. subst L.
+    symmetry. apply (cubic_covered_split claims d l q Hq Hall).
 Qed.
 
 (** [acc_claim_okn] with d^n computed in Z (d^n in unary would be 16.7 million at 64^4). *)
@@ -413,7 +504,7 @@ Definition check_cubic_accuracy (w : tweights) (tab : list (list (list Z))) (p q
   tshapes_ok w && Nat.leb 1 n && Nat.leb 1 (tw_dh w) && Nat.leb 2 d
   && cubic_cases_ok m (imodel_of w) tab
   && let claims := claim_bits d tab in
-     acc_claim_okz n (zcount_lists d n (fun l => covered m claims (ts_of l))) d p q.
+     acc_claim_okz n (cubic_total claims d n) d p q.
 
 Theorem check_cubic_accuracy_correct w tab p q :
   check_cubic_accuracy w tab p q = true -> accuracy (transformer_of w) >= IZR p / IZR q.
@@ -424,13 +515,14 @@ Proof.
   change (tw_n w) with (n_ctx m) in *. change (tw_d w) with (d_vocab m) in *.
   change (tw_dh w) with (d_head m) in *.
   apply Rle_ge. unfold accuracy. apply (acc_claim_okn_spec _ _ _ _ _ _ Hclaim).
-  rewrite IZR_zcount_lists. unfold correct_seqb.
+  rewrite <- (cubic_covered_count (claim_bits (d_vocab m) tab) (d_vocab m) (n_ctx m) Hn).
+  unfold correct_seqb.
   rewrite (rsum_tokens (d_vocab m) (n_ctx m)
              (fun ts => ind (correctb (d_vocab m) (logits m ts) (label (n_ctx m) ts))))
     by (lia || (intros ts ts' Hts; rewrite (label_ext _ ts ts' Hts);
                 f_equal; apply correctb_ext; intros j; apply logits_ext; assumption)).
   apply rsum_lists_le. intros l Hl Hall.
-  destruct (covered m (claim_bits (d_vocab m) tab) (ts_of l)) eqn:Hcov; [| unfold ind; destruct (correctb _ _ _); lra].
+  destruct (covered (claim_bits (d_vocab m) tab) (n_ctx m) (ts_of l)) eqn:Hcov; [| unfold ind; destruct (correctb _ _ _); lra].
   assert (Htok : forall i, (i < n_ctx m)%nat -> (ts_of l i < d_vocab m)%nat).
   { intros i Hi. unfold ts_of. rewrite Forall_forall in Hall. apply Hall, nth_In. lia. }
   assert (Hc := covered_correct m (imodel_of w) (imodel_of_encl w Hshapes) Hn Hdh Hd tab

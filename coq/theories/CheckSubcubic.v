@@ -79,21 +79,6 @@ Definition total (claims : list (list (list Z))) (d n : nat) : Z :=
 
 (** *** The count *)
 
-Lemma nz_0 L k : nz L 0 k = 1%Z.
-Proof. induction L as [| L IH]; simpl; [reflexivity | rewrite IH; ring]. Qed.
-
-Lemma count_below_le d j : (j < d)%nat -> count_below d (fun t => Nat.leb t j) = S j.
-Proof.
-  induction d as [| d IH]; intros Hj; [lia |]. simpl.
-  destruct (Nat.eq_dec j d) as [-> | Hne].
-  - rewrite Nat.leb_refl.
-    assert (Hlow : forall k, (k <= d)%nat -> count_below k (fun t => Nat.leb t d) = k).
-    { induction k as [| k IHk]; intros Hk; simpl; [reflexivity |].
-      rewrite IHk by lia. destruct (Nat.leb_spec k d); lia. }
-    rewrite Hlow by lia. lia.
-  - rewrite IH by lia. destruct (Nat.leb_spec d j); lia.
-Qed.
-
 Lemma case_count_spec d L q mx c g : (mx < d)%nat ->
   rsum_lists d L (fun l => ind (case_match q mx c g l)) = IZR (case_count L q mx c g).
 Proof.
@@ -111,56 +96,6 @@ Proof.
     + rewrite count_fits by (exact Hgood || exact Hmx). rewrite Hk. reflexivity.
     + destruct (Nat.leb q (mx - g)); simpl andb; [| apply rsum_lists_zero].
       rewrite count_fits by (exact Hgood || exact Hmx). rewrite Hk. reflexivity.
-Qed.
-
-Lemma label_le (n : nat) (ts : nat -> nat) mx :
-  (forall i, (i < n)%nat -> (ts i <= mx)%nat) -> (label n ts <= mx)%nat.
-Proof.
-  induction n as [| n IH]; intros H; simpl; [lia |].
-  apply Nat.max_lub; [apply IH; intros; apply H; lia | apply H; lia].
-Qed.
-
-Lemma label_eq (n : nat) (ts : nat -> nat) mx :
-  (forall i, (i < n)%nat -> (ts i <= mx)%nat) -> (exists i, (i < n)%nat /\ ts i = mx) ->
-  label n ts = mx.
-Proof.
-  intros Hle [i [Hi Hti]]. pose proof (label_le n ts mx Hle).
-  pose proof (label_ge n ts i Hi). lia.
-Qed.
-
-Lemma fits_all mx good c l t : fits mx good c l = true -> In t l -> t = mx \/ good t = true.
-Proof.
-  unfold fits. rewrite andb_true_iff, forallb_forall. intros [H _] Ht.
-  specialize (H t Ht). apply orb_true_iff in H as [H | H]; [left; apply Nat.eqb_eq, H | right; exact H].
-Qed.
-
-Lemma fits_count mx good c l : fits mx good c l = true -> count_ne mx l = c.
-Proof. unfold fits. rewrite andb_true_iff, Nat.eqb_eq. intros [_ H]. exact H. Qed.
-
-Lemma count_ne_in mx l : (count_ne mx l < length l)%nat -> In mx l.
-Proof.
-  unfold count_ne. induction l as [| t l IH]; simpl; [lia |]. intros H.
-  destruct (Nat.eqb_spec t mx) as [-> | Hne]; [left; reflexivity |].
-  right. apply IH. simpl in H. lia.
-Qed.
-
-(** The sequence l ++ [q] read by position. *)
-Lemma ts_of_snoc_last l q : ts_of (l ++ [q]) (length l) = q.
-Proof. unfold ts_of. rewrite app_nth2 by lia. rewrite Nat.sub_diag. reflexivity. Qed.
-
-Lemma ts_of_snoc_prefix l q : map (ts_of (l ++ [q])) (seq 0 (length l)) = l.
-Proof.
-  apply (nth_ext _ _ 0%nat 0%nat); [rewrite map_length, seq_length; reflexivity |].
-  intros i Hi. rewrite map_length, seq_length in Hi. rewrite nth_map_seq by exact Hi.
-  unfold ts_of. apply app_nth1, Hi.
-Qed.
-
-Lemma ts_of_snoc_le l q mx : (forall t, In t l -> (t <= mx)%nat) -> (q <= mx)%nat ->
-  forall i, (i < S (length l))%nat -> (ts_of (l ++ [q]) i <= mx)%nat.
-Proof.
-  intros Hl Hq i Hi. destruct (Nat.eq_dec i (length l)) as [-> | Hne].
-  - rewrite ts_of_snoc_last. exact Hq.
-  - unfold ts_of. rewrite app_nth1 by lia. apply Hl, nth_In. lia.
 Qed.
 
 (** A list fitting the case (q, mx, c) makes a sequence of label mx whose count is c. *)
@@ -194,19 +129,6 @@ Proof.
         exists i. split; [lia |]. unfold ts_of. rewrite app_nth1 by exact Hi. exact Hnth.
 Qed.
 
-Lemma rsum_single (N i0 : nat) (f : nat -> R) : (i0 < N)%nat ->
-  (forall i, (i < N)%nat -> i <> i0 -> f i = 0) -> rsum N f = f i0.
-Proof.
-  induction N as [| N IH]; intros Hi0 Hf; [lia |]. rewrite rsum_S.
-  destruct (Nat.eq_dec i0 N) as [-> | Hne].
-  - rewrite (rsum_ext N f (fun _ => 0)) by (intros i Hi; apply Hf; lia).
-    rewrite rsum_zero. ring.
-  - rewrite IH by (lia || (intros i Hi Hne'; apply Hf; lia)). rewrite (Hf N) by lia. ring.
-Qed.
-
-Lemma ind_andb a b : ind (a && b) = ind a * ind b.
-Proof. destruct a, b; unfold ind; simpl; ring. Qed.
-
 (** For the sequence l ++ [q], the claims over all (mx, c) add up to its own. *)
 Lemma covered_split claims d l q : (q < d)%nat -> Forall (fun t => (t < d)%nat) l ->
   rsum d (fun mx => rsum (S (length l)) (fun c =>
@@ -214,32 +136,17 @@ Lemma covered_split claims d l q : (q < d)%nat -> Forall (fun t => (t < d)%nat) 
   = ind (covered claims (S (length l)) (ts_of (l ++ [q]))).
 Proof.
   intros Hq Hl. set (n := S (length l)). set (ts := ts_of (l ++ [q])).
-  assert (Htok : forall i, (i < n)%nat -> (ts i < d)%nat).
-  { intros i Hi. unfold ts. destruct (Nat.eq_dec i (length l)) as [-> | Hne].
-    - rewrite ts_of_snoc_last. exact Hq.
-    - unfold ts_of. rewrite app_nth1 by (unfold n in Hi; lia).
-      rewrite Forall_forall in Hl. apply Hl, nth_In. unfold n in Hi. lia. }
   set (mx0 := label n ts).
-  assert (Hmx0 : (mx0 < d)%nat) by (apply label_lt; [lia | exact Htok]).
+  assert (Hmx0 : (mx0 < d)%nat) by (apply label_lt; [lia | apply ts_of_snoc_lt; assumption]).
   set (c0 := (count_ne mx0 l + if Nat.eqb q mx0 then 0 else 1)%nat).
-  assert (Hzero : forall mx c, (c < n)%nat -> (mx <> mx0 \/ c <> c0) ->
-            ind (claimed claims q mx c && case_match q mx c (gap_of claims q mx c) l) = 0).
-  { intros mx c Hc Hne. destruct (case_match q mx c (gap_of claims q mx c) l) eqn:Hm;
-      [| rewrite andb_false_r; reflexivity].
-    destruct (case_match_label l q mx c _ Hc Hm) as [Hlab Hcnt]. fold n ts in Hlab.
-    fold mx0 in Hlab. subst mx. fold c0 in Hcnt. lia. }
-  assert (Hlast : ts (Nat.pred n) = q) by apply ts_of_snoc_last.
-  assert (Hpre : map ts (seq 0 (Nat.pred n)) = l) by apply ts_of_snoc_prefix.
-  unfold covered. cbv zeta. rewrite Hlast, Hpre. fold mx0. fold c0.
-  destruct (Nat.ltb_spec c0 n) as [Hc0 | Hc0].
-  - rewrite (rsum_single d mx0) by (exact Hmx0 || (intros mx _ Hne;
-      rewrite (rsum_ext n _ (fun _ => 0)) by (intros c Hc; apply Hzero; auto);
-      apply rsum_zero)).
-    rewrite (rsum_single n c0) by (exact Hc0 || (intros c Hc Hne; apply Hzero; auto)).
-    reflexivity.
-  - rewrite (rsum_ext d _ (fun _ => 0)); [rewrite rsum_zero; reflexivity |].
-    intros mx _. rewrite (rsum_ext n _ (fun _ => 0)); [apply rsum_zero |].
-    intros c Hc. apply Hzero; [exact Hc | right; lia].
+  rewrite (rsum2_unique d n _ mx0 c0 Hmx0).
+  - assert (Hlast : ts (Nat.pred n) = q) by apply ts_of_snoc_last.
+    assert (Hpre : map ts (seq 0 (Nat.pred n)) = l) by apply ts_of_snoc_prefix.
+    unfold covered. cbv zeta. rewrite Hlast, Hpre. fold mx0. fold c0.
+    destruct (Nat.ltb c0 n); reflexivity.
+  - intros mx c Hc Hm. apply andb_true_iff in Hm as [_ Hm].
+    destruct (case_match_label l q mx c _ Hc Hm) as [Hlab Hcnt].
+    fold n ts mx0 in Hlab. subst mx. split; [reflexivity | exact Hcnt].
 Qed.
 
 (** [total] counts the covered sequences. *)
@@ -630,12 +537,6 @@ Proof.
   apply (rmax_list_ge (fun x => Mu mx (skip mx x) + Pm_real mx (skip mx x)
                                 + A * (EVOU m mx (skip mx x) - EVOU m mx mx))).
   right. apply in_seq. lia.
-Qed.
-
-Lemma count_true_map (f : nat -> bool) l : count_true (map f l) = length (filter f l).
-Proof.
-  unfold count_true. induction l as [| x l IH]; simpl; [reflexivity |].
-  destruct (f x); simpl; rewrite IH; reflexivity.
 Qed.
 
 Theorem covered_correct claims ts :

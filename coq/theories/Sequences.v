@@ -194,3 +194,126 @@ Proof.
         -- rewrite <- (rsum_lists_zero d L). apply rsum_lists_ext. intros l.
            unfold fits. simpl. rewrite Hneb, Hgt. reflexivity.
 Qed.
+
+(** ** Sequences of a given label and count, and single terms of sums *)
+
+(** Tokens below the label. *)
+Lemma label_ge (n : nat) (ts : nat -> nat) i : (i < n)%nat -> (ts i <= label n ts)%nat.
+Proof.
+  induction n as [| n IH]; intros Hi; [lia |]. simpl.
+  destruct (Nat.eq_dec i n) as [-> | Hne]; [apply Nat.le_max_r |].
+  etransitivity; [apply IH; lia | apply Nat.le_max_l].
+Qed.
+
+Lemma nz_0 L k : nz L 0 k = 1%Z.
+Proof. induction L as [| L IH]; simpl; [reflexivity | rewrite IH; ring]. Qed.
+
+Lemma count_below_le d j : (j < d)%nat -> count_below d (fun t => Nat.leb t j) = S j.
+Proof.
+  induction d as [| d IH]; intros Hj; [lia |]. simpl.
+  destruct (Nat.eq_dec j d) as [-> | Hne].
+  - rewrite Nat.leb_refl.
+    assert (Hlow : forall k, (k <= d)%nat -> count_below k (fun t => Nat.leb t d) = k).
+    { induction k as [| k IHk]; intros Hk; simpl; [reflexivity |].
+      rewrite IHk by lia. destruct (Nat.leb_spec k d); lia. }
+    rewrite Hlow by lia. lia.
+  - rewrite IH by lia. destruct (Nat.leb_spec d j); lia.
+Qed.
+
+Lemma label_le (n : nat) (ts : nat -> nat) mx :
+  (forall i, (i < n)%nat -> (ts i <= mx)%nat) -> (label n ts <= mx)%nat.
+Proof.
+  induction n as [| n IH]; intros H; simpl; [lia |].
+  apply Nat.max_lub; [apply IH; intros; apply H; lia | apply H; lia].
+Qed.
+
+Lemma label_eq (n : nat) (ts : nat -> nat) mx :
+  (forall i, (i < n)%nat -> (ts i <= mx)%nat) -> (exists i, (i < n)%nat /\ ts i = mx) ->
+  label n ts = mx.
+Proof.
+  intros Hle [i [Hi Hti]]. pose proof (label_le n ts mx Hle).
+  pose proof (label_ge n ts i Hi). lia.
+Qed.
+
+Lemma fits_all mx good c l t : fits mx good c l = true -> In t l -> t = mx \/ good t = true.
+Proof.
+  unfold fits. rewrite andb_true_iff, forallb_forall. intros [H _] Ht.
+  specialize (H t Ht). apply orb_true_iff in H as [H | H]; [left; apply Nat.eqb_eq, H | right; exact H].
+Qed.
+
+Lemma fits_count mx good c l : fits mx good c l = true -> count_ne mx l = c.
+Proof. unfold fits. rewrite andb_true_iff, Nat.eqb_eq. intros [_ H]. exact H. Qed.
+
+Lemma count_ne_in mx l : (count_ne mx l < length l)%nat -> In mx l.
+Proof.
+  unfold count_ne. induction l as [| t l IH]; simpl; [lia |]. intros H.
+  destruct (Nat.eqb_spec t mx) as [-> | Hne]; [left; reflexivity |].
+  right. apply IH. simpl in H. lia.
+Qed.
+
+(** The sequence l ++ [q] read by position. *)
+Lemma ts_of_snoc_last l q : ts_of (l ++ [q]) (length l) = q.
+Proof. unfold ts_of. rewrite app_nth2 by lia. rewrite Nat.sub_diag. reflexivity. Qed.
+
+Lemma ts_of_snoc_prefix l q : map (ts_of (l ++ [q])) (seq 0 (length l)) = l.
+Proof.
+  apply (nth_ext _ _ 0%nat 0%nat); [rewrite map_length, seq_length; reflexivity |].
+  intros i Hi. rewrite map_length, seq_length in Hi.
+  rewrite (nth_indep _ 0%nat (ts_of (l ++ [q]) 0%nat)) by (rewrite map_length, seq_length; exact Hi).
+  rewrite map_nth, seq_nth by exact Hi. simpl. unfold ts_of. apply app_nth1, Hi.
+Qed.
+
+Lemma ts_of_snoc_lt l q d : (q < d)%nat -> Forall (fun t => (t < d)%nat) l ->
+  forall i, (i < S (length l))%nat -> (ts_of (l ++ [q]) i < d)%nat.
+Proof.
+  intros Hq Hl i Hi. destruct (Nat.eq_dec i (length l)) as [-> | Hne].
+  - rewrite ts_of_snoc_last. exact Hq.
+  - unfold ts_of. rewrite app_nth1 by lia. rewrite Forall_forall in Hl. apply Hl, nth_In. lia.
+Qed.
+
+Lemma ts_of_snoc_le l q mx : (forall t, In t l -> (t <= mx)%nat) -> (q <= mx)%nat ->
+  forall i, (i < S (length l))%nat -> (ts_of (l ++ [q]) i <= mx)%nat.
+Proof.
+  intros Hl Hq i Hi. destruct (Nat.eq_dec i (length l)) as [-> | Hne].
+  - rewrite ts_of_snoc_last. exact Hq.
+  - unfold ts_of. rewrite app_nth1 by lia. apply Hl, nth_In. lia.
+Qed.
+
+Lemma rsum_single (N i0 : nat) (f : nat -> R) : (i0 < N)%nat ->
+  (forall i, (i < N)%nat -> i <> i0 -> f i = 0) -> rsum N f = f i0.
+Proof.
+  induction N as [| N IH]; intros Hi0 Hf; [lia |]. rewrite rsum_S.
+  destruct (Nat.eq_dec i0 N) as [-> | Hne].
+  - rewrite (rsum_ext N f (fun _ => 0)) by (intros i Hi; apply Hf; lia).
+    rewrite rsum_zero. ring.
+  - rewrite IH by (lia || (intros i Hi Hne'; apply Hf; lia)). rewrite (Hf N) by lia. ring.
+Qed.
+
+Lemma ind_andb a b : ind (a && b) = ind a * ind b.
+Proof. destruct a, b; unfold ind; simpl; ring. Qed.
+
+Lemma count_ne_le mx l : (count_ne mx l <= length l)%nat.
+Proof.
+  unfold count_ne. induction l as [| t l IH]; simpl; [lia |].
+  destruct (negb (Nat.eqb t mx)); simpl; lia.
+Qed.
+
+(** A double sum of indicators of which at most one, at (mx0, c0), can be true. *)
+Lemma rsum2_unique d N (P : nat -> nat -> bool) mx0 c0 : (mx0 < d)%nat ->
+  (forall mx c, (c < N)%nat -> P mx c = true -> mx = mx0 /\ c = c0) ->
+  rsum d (fun mx => rsum N (fun c => ind (P mx c))) = if Nat.ltb c0 N then ind (P mx0 c0) else 0.
+Proof.
+  intros Hmx0 HP.
+  assert (Hzero : forall mx c, (c < N)%nat -> (mx <> mx0 \/ c <> c0) -> ind (P mx c) = 0).
+  { intros mx c Hc Hne. destruct (P mx c) eqn:HPc; [| reflexivity].
+    destruct (HP mx c Hc HPc). lia. }
+  destruct (Nat.ltb_spec c0 N) as [Hc0 | Hc0].
+  - rewrite (rsum_single d mx0) by (exact Hmx0 || (intros mx _ Hne;
+      rewrite (rsum_ext N _ (fun _ => 0)) by (intros c Hc; apply Hzero; auto);
+      apply rsum_zero)).
+    apply (rsum_single N c0 (fun c => ind (P mx0 c))); [exact Hc0 |].
+    intros c Hc Hne. apply Hzero; auto.
+  - rewrite (rsum_ext d _ (fun _ => 0)); [apply rsum_zero |].
+    intros mx _. rewrite (rsum_ext N _ (fun _ => 0)); [apply rsum_zero |].
+    intros c Hc. apply Hzero; [exact Hc | right; lia].
+Qed.
