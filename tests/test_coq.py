@@ -409,3 +409,16 @@ def test_coq_checks_transformer_subcubic_certificates(tmp_path, partly_trained_t
         assert "check_subcubic_accuracy_correct" in render_text(doc, "coq")[0]
         assert result.axioms and all(coq_allowed(a) for a in result.axioms)
         assert result.term_size_dag > 0
+
+
+@pytest.mark.parametrize("strategy", ["cubic", "subcubic-exact-eqke", "subcubic-rank1"])
+def test_coq_accepts_a_shipped_max4_d64_certificate(strategy):
+    """The paper's size in CI: the shipped max4-d64-s123 cubic and subcubic accuracy
+    certificates are accepted by Coq (about 40 s and 10 s; the other seeds are in
+    `benchmarks/bench_kernels.py --transformer`)."""
+    (path,) = (Path(__file__).parent.parent / "certificates").glob(
+        f"max4-d64-s123.{strategy}.accuracy.*.json.gz")
+    doc = cert.read(path)
+    (result,) = verify(doc, ["coq"], term_size=False)
+    assert result.verdict == "accepted", result.message
+    assert result.axioms and all(coq_allowed(a) for a in result.axioms)
