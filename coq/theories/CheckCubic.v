@@ -478,15 +478,11 @@ Qed.
 Theorem cubic_covered_count claims d n : (1 <= n)%nat ->
   rsum_lists d n (fun l => ind (covered claims n (ts_of l))) = IZR (cubic_total claims d n).
 Proof.
-  intros Hn. destruct n as [| L]; [lia |]. rewrite rsum_lists_snoc.
-  rewrite (rsum_lists_ext_in d L _ (fun l => rsum d (fun q => rsum d (fun mx => rsum (S L)
-             (fun c => ind (cubic_match claims L q mx c l)))))).
-  - rewrite rsum_lists_rsum. unfold cubic_total. rewrite IZR_zsum. apply rsum_ext. intros q _.
-    rewrite rsum_lists_rsum. rewrite IZR_zsum. apply rsum_ext. intros mx Hmx.
-    rewrite rsum_lists_rsum. rewrite IZR_zsum. apply rsum_ext. intros c _.
-    apply cubic_count_spec, Hmx.
-  - intros l Hlen Hall. apply rsum_ext. intros q Hq. subst L.
-    symmetry. apply (cubic_covered_split claims d l q Hq Hall).
+  intros Hn. apply (count_by_cases d n (fun l => covered claims n (ts_of l))
+    (fun q mx c l => cubic_match claims (Nat.pred n) q mx c l)); [exact Hn | |].
+  - intros q mx c Hmx. apply cubic_count_spec, Hmx.
+  - intros l q Hlen Hall Hq. destruct n as [| L]; [lia |]. simpl in Hlen. subst L.
+    apply cubic_covered_split; assumption.
 Qed.
 
 (** [acc_claim_okn] with d^n computed in Z (d^n in unary would be 16.7 million at 64^4). *)

@@ -153,18 +153,14 @@ Qed.
 Theorem covered_count claims d n : (1 <= n)%nat ->
   rsum_lists d n (fun l => ind (covered claims n (ts_of l))) = IZR (total claims d n).
 Proof.
-  intros Hn. destruct n as [| L]; [lia |]. rewrite rsum_lists_snoc.
-  rewrite (rsum_lists_ext_in d L _ (fun l => rsum d (fun q => rsum d (fun mx => rsum (S L)
-             (fun c => ind (claimed claims q mx c)
-                       * ind (case_match q mx c (gap_of claims q mx c) l)))))).
-  - rewrite rsum_lists_rsum. unfold total. rewrite IZR_zsum. apply rsum_ext. intros q _.
-    rewrite rsum_lists_rsum. rewrite IZR_zsum. apply rsum_ext. intros mx Hmx.
-    rewrite rsum_lists_rsum. rewrite IZR_zsum. apply rsum_ext. intros c _.
-    rewrite rsum_lists_scal, case_count_spec by exact Hmx. simpl Nat.pred.
+  intros Hn. apply (count_by_cases d n (fun l => covered claims n (ts_of l))
+    (fun q mx c l => claimed claims q mx c && case_match q mx c (gap_of claims q mx c) l)); [exact Hn | |].
+  - intros q mx c Hmx. rewrite (rsum_lists_ext _ _ _ (fun l => ind (claimed claims q mx c)
+      * ind (case_match q mx c (gap_of claims q mx c) l))) by (intros l; apply ind_andb).
+    rewrite rsum_lists_scal, case_count_spec by exact Hmx.
     destruct (claimed claims q mx c); unfold ind; ring.
-  - intros l Hlen Hall. apply rsum_ext. intros q Hq. subst L.
-    rewrite <- (covered_split claims d l q Hq Hall). apply rsum_ext. intros mx _.
-    apply rsum_ext. intros c _. apply ind_andb.
+  - intros l q Hlen Hall Hq. destruct n as [| L]; [lia |]. simpl in Hlen. subst L.
+    apply covered_split; assumption.
 Qed.
 
 (** ** The tables *)

@@ -15,7 +15,6 @@
     - exact decoding of floats: [fdec x = Some (m, e)] with [toR x = m * 2^e]
       (m odd or 0), [fscaled emin x] (the integer x / 2^emin, if it is one),
       [fz x] (the integer x, if it is one), [is_pow2 f e].
-    - [zsum n f] : the integer sum f 0 + ... + f (n-1) (mirrors [rsum]).
     - the exact logit table: [exact_table w = Some (S, cols)] where [cols] is
       the list of columns t of W = U H E as big integers:
       W j t = [bcol cols t j] * 2^S.  Computed with [BigZ] (machine-word big
@@ -75,29 +74,6 @@ Arguments cd_q {T}.
 Lemma nth_map_lt {A B : Type} (f : A -> B) (l : list A) (i : nat) (da : A) (db : B) :
   (i < length l)%nat -> nth i (map f l) db = f (nth i l da).
 Proof. intros H. rewrite (nth_indep _ db (f da)) by (rewrite map_length; exact H). apply map_nth. Qed.
-
-(** ** Integer sums *)
-
-Fixpoint zsum (n : nat) (f : nat -> Z) : Z :=
-  match n with
-  | O => 0%Z
-  | S n' => (zsum n' f + f n')%Z
-  end.
-
-Lemma zsum_ext n f g : (forall i, (i < n)%nat -> f i = g i) -> zsum n f = zsum n g.
-Proof.
-  induction n as [|n IH]; intros H; simpl; [reflexivity|].
-  rewrite IH by (intros; apply H; lia). rewrite (H n) by lia. reflexivity.
-Qed.
-
-Lemma zsum_S_l n f : zsum (S n) f = (f 0%nat + zsum n (fun i => f (S i)))%Z.
-Proof. induction n as [|n IH]; simpl in *; [lia|]. rewrite IH. lia. Qed.
-
-Lemma IZR_zsum n f : IZR (zsum n f) = rsum n (fun i => IZR (f i)).
-Proof. induction n as [|n IH]; simpl; [reflexivity|]. rewrite plus_IZR, IH. reflexivity. Qed.
-
-Lemma zsum_scal_l n c f : zsum n (fun i => c * f i)%Z = (c * zsum n f)%Z.
-Proof. induction n as [|n IH]; simpl; [lia|]. rewrite IH. lia. Qed.
 
 (** ** Exact decoding of primitive floats *)
 

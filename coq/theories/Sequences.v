@@ -317,3 +317,25 @@ Proof.
     intros mx _. rewrite (rsum_ext N _ (fun _ => 0)); [apply rsum_zero |].
     intros c Hc. apply Hzero; [exact Hc | right; lia].
 Qed.
+
+(** A count by cases: when the sequences l ++ [q] split over cases (mx, c) -- each covered
+    one in exactly one case P q mx c -- and each case's lists number count q mx c, the covered
+    sequences number the sum of the counts. *)
+Theorem count_by_cases d n (covered : list nat -> bool) (P : nat -> nat -> nat -> list nat -> bool)
+    (count : nat -> nat -> nat -> Z) :
+  (1 <= n)%nat ->
+  (forall q mx c, (mx < d)%nat ->
+     rsum_lists d (Nat.pred n) (fun l => ind (P q mx c l)) = IZR (count q mx c)) ->
+  (forall l q, length l = Nat.pred n -> Forall (fun t => (t < d)%nat) l -> (q < d)%nat ->
+     rsum d (fun mx => rsum n (fun c => ind (P q mx c l))) = ind (covered (l ++ [q]))) ->
+  rsum_lists d n (fun l => ind (covered l))
+  = IZR (zsum d (fun q => zsum d (fun mx => zsum n (fun c => count q mx c)))).
+Proof.
+  intros Hn Hcount Hsplit. destruct n as [| L]; [lia |]. rewrite rsum_lists_snoc.
+  rewrite (rsum_lists_ext_in d L _ (fun l => rsum d (fun q => rsum d (fun mx => rsum (S L)
+             (fun c => ind (P q mx c l)))))).
+  - rewrite rsum_lists_rsum, IZR_zsum. apply rsum_ext. intros q _.
+    rewrite rsum_lists_rsum, IZR_zsum. apply rsum_ext. intros mx Hmx.
+    rewrite rsum_lists_rsum, IZR_zsum. apply rsum_ext. intros c _. apply Hcount, Hmx.
+  - intros l Hlen Hall. apply rsum_ext. intros q Hq. symmetry. apply Hsplit; assumption.
+Qed.

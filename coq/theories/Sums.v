@@ -6,6 +6,7 @@
       (1 if a = b, 2 otherwise).
     - [mult3 a b c] : multiplicity of the sorted triple a <= b <= c in the cube
       (1 if all equal, 3 if exactly two equal, 6 if all distinct).
+    - [zsum n f] : the integer sum f 0 + ... + f (n-1) (mirrors [rsum]; [IZR_zsum]).
 
     Main statements
     - linearity / monotonicity: [rsum_plus], [rsum_minus], [rsum_opp], [rsum_scal_l],
@@ -30,7 +31,7 @@
       of [Reals].  [rsum] is a plain structural fixpoint, so [rsum (S n) f]
       reduces to [rsum n f + f n] by [simpl]/[cbn]. *)
 
-From Coq Require Import Reals Lra Lia.
+From Coq Require Import Reals Lra Lia ZArith.
 Open Scope R_scope.
 
 Fixpoint rsum (n : nat) (f : nat -> R) : R :=
@@ -311,3 +312,26 @@ Proof.
 Qed.
 
 End Cube.
+
+(** ** Integer sums *)
+
+Fixpoint zsum (n : nat) (f : nat -> Z) : Z :=
+  match n with
+  | O => 0%Z
+  | S n' => (zsum n' f + f n')%Z
+  end.
+
+Lemma zsum_ext n f g : (forall i, (i < n)%nat -> f i = g i) -> zsum n f = zsum n g.
+Proof.
+  induction n as [|n IH]; intros H; simpl; [reflexivity|].
+  rewrite IH by (intros; apply H; lia). rewrite (H n) by lia. reflexivity.
+Qed.
+
+Lemma zsum_S_l n f : zsum (S n) f = (f 0%nat + zsum n (fun i => f (S i)))%Z.
+Proof. induction n as [|n IH]; simpl in *; [lia|]. rewrite IH. lia. Qed.
+
+Lemma IZR_zsum n f : IZR (zsum n f) = rsum n (fun i => IZR (f i)).
+Proof. induction n as [|n IH]; simpl; [reflexivity|]. rewrite plus_IZR, IH. reflexivity. Qed.
+
+Lemma zsum_scal_l n c f : zsum n (fun i => c * f i)%Z = (c * zsum n f)%Z.
+Proof. induction n as [|n IH]; simpl; [lia|]. rewrite IH. lia. Qed.
