@@ -345,6 +345,17 @@ def _claim_unproved_cubic_case(doc):
                lambda a: a.__setitem__(unproved[len(unproved) // 2], True))
 
 
+def _assert_coq_verdict(doc, work, accepted: bool, checker: str) -> None:
+    """Coq's verdict on the certificate; an acceptance names the checker's soundness theorem,
+    depends only on allowed axioms and has a measured term size."""
+    (result,) = verify(doc, ["coq"], keep=work)
+    assert result.verdict == ("accepted" if accepted else "rejected"), result.message
+    if accepted:
+        assert checker in render_text(doc, "coq")[0]
+        assert result.axioms and all(coq_allowed(a) for a in result.axioms)
+        assert result.term_size_dag > 0
+
+
 @pytest.mark.parametrize("tamper", [None, "weight", "bound", "case"])
 def test_coq_checks_transformer_cubic_certificates(tmp_path, partly_trained_transformer, tamper):
     """A cubic accuracy certificate renders to CheckCubic.v and Coq proves its claim about the
@@ -358,12 +369,7 @@ def test_coq_checks_transformer_cubic_certificates(tmp_path, partly_trained_tran
         assert not check(doc).accepted
     elif tamper:
         _transformer_tamper(doc, tamper)
-    (result,) = verify(doc, ["coq"], keep=tmp_path)
-    assert result.verdict == ("accepted" if tamper is None else "rejected"), result.message
-    if tamper is None:
-        assert "check_cubic_accuracy_correct" in render_text(doc, "coq")[0]
-        assert result.axioms and all(coq_allowed(a) for a in result.axioms)
-        assert result.term_size_dag > 0
+    _assert_coq_verdict(doc, tmp_path, tamper is None, "check_cubic_accuracy_correct")
 
 
 def _subcubic_tamper(doc, what):
@@ -403,12 +409,7 @@ def test_coq_checks_transformer_subcubic_certificates(tmp_path, partly_trained_t
         assert not check(doc).accepted
     elif tamper:
         _transformer_tamper(doc, tamper)
-    (result,) = verify(doc, ["coq"], keep=tmp_path)
-    assert result.verdict == ("accepted" if tamper is None else "rejected"), result.message
-    if tamper is None:
-        assert "check_subcubic_accuracy_correct" in render_text(doc, "coq")[0]
-        assert result.axioms and all(coq_allowed(a) for a in result.axioms)
-        assert result.term_size_dag > 0
+    _assert_coq_verdict(doc, tmp_path, tamper is None, "check_subcubic_accuracy_correct")
 
 
 @pytest.mark.parametrize("strategy", ["cubic", "subcubic-exact-eqke", "subcubic-rank1"])
