@@ -96,7 +96,7 @@ Definition audit_Transformer :=
    check_tbf_accuracy_correct, tokens_of_cons, rsum_tokens, rsum_lists_le, rmax_list_ge,
    rmax_list_attained, ijoin_list_encl, hull_encl, all_bools_in, E_int_encl, V_int_encl, case_lhs_encl,
    CheckCubic.covered_correct, count_seq_bits, cubic_count_spec, cubic_match_label,
-   cubic_covered_split, cubic_covered_count, check_cubic_accuracy_correct, rsum2_unique, count_by_cases,
+   cubic_covered_split, cubic_covered_count, accuracy_ge_of_covered, check_cubic_accuracy_correct, rsum2_unique, count_by_cases,
    label_attained, chord_neg, logit_gap_bound, attn_max_lower, correct_of_subcubic,
    correct_of_all_max, rsum_lists_snoc, rsum_lists_rsum, count_fits, case_count_spec,
    covered_split, covered_count, CheckSubcubic.covered_correct,

@@ -502,26 +502,43 @@ Definition check_cubic_accuracy (w : tweights) (tab : list (list (list Z))) (p q
   && let claims := claim_bits d tab in
      acc_claim_okz n (cubic_total claims d n) d p q.
 
+(** The last step of the transformer's accuracy checkers (here and in [CheckSubcubic]): if
+    every covered token list is classified correctly and the covered lists number C, with C
+    enough for p/q of d^n, the accuracy is at least p/q. *)
+Lemma accuracy_ge_of_covered (m : transformer) (cov : list nat -> bool) (C p q : Z) :
+  (1 <= n_ctx m)%nat -> (1 <= d_vocab m)%nat ->
+  (forall l, Forall (fun t => (t < d_vocab m)%nat) l -> length l = n_ctx m -> cov l = true ->
+     correct (d_vocab m) (logits m (ts_of l)) (label (n_ctx m) (ts_of l))) ->
+  rsum_lists (d_vocab m) (n_ctx m) (fun l => ind (cov l)) = IZR C ->
+  acc_claim_okz (n_ctx m) C (d_vocab m) p q = true ->
+  accuracy m >= IZR p / IZR q.
+Proof.
+  intros Hn Hd Hcorrect Hcount Hclaim. rewrite acc_claim_okz_okn in Hclaim.
+  apply Rle_ge. unfold accuracy. apply (acc_claim_okn_spec _ _ _ _ _ _ Hclaim).
+  rewrite <- Hcount. unfold correct_seqb.
+  rewrite (rsum_tokens (d_vocab m) (n_ctx m)
+             (fun ts => ind (correctb (d_vocab m) (logits m ts) (label (n_ctx m) ts))))
+    by (exact Hd || (intros ts ts' Hts; rewrite (label_ext _ ts ts' Hts);
+                     f_equal; apply correctb_ext; intros j; apply logits_ext; assumption)).
+  apply rsum_lists_le. intros l Hl Hall.
+  destruct (cov l) eqn:Hcov; [| unfold ind; destruct (correctb _ _ _); lra].
+  assert (Hc := Hcorrect l Hall Hl Hcov). apply correctb_spec in Hc. rewrite Hc. unfold ind. lra.
+Qed.
+
+Lemma ts_of_lt d n l : Forall (fun t => (t < d)%nat) l -> length l = n ->
+  forall i, (i < n)%nat -> (ts_of l i < d)%nat.
+Proof. intros Hall Hl i Hi. unfold ts_of. rewrite Forall_forall in Hall. apply Hall, nth_In. lia. Qed.
+
 Theorem check_cubic_accuracy_correct w tab p q :
   check_cubic_accuracy w tab p q = true -> accuracy (transformer_of w) >= IZR p / IZR q.
 Proof.
   unfold check_cubic_accuracy. rewrite !andb_true_iff, !Nat.leb_le.
-  intros [[[[[Hshapes Hn] Hdh] Hd] Hcases] Hclaim]. rewrite acc_claim_okz_okn in Hclaim.
-  set (m := transformer_of w) in *.
-  change (tw_n w) with (n_ctx m) in *. change (tw_d w) with (d_vocab m) in *.
-  change (tw_dh w) with (d_head m) in *.
-  apply Rle_ge. unfold accuracy. apply (acc_claim_okn_spec _ _ _ _ _ _ Hclaim).
-  rewrite <- (cubic_covered_count (claim_bits (d_vocab m) tab) (d_vocab m) (n_ctx m) Hn).
-  unfold correct_seqb.
-  rewrite (rsum_tokens (d_vocab m) (n_ctx m)
-             (fun ts => ind (correctb (d_vocab m) (logits m ts) (label (n_ctx m) ts))))
-    by (lia || (intros ts ts' Hts; rewrite (label_ext _ ts ts' Hts);
-                f_equal; apply correctb_ext; intros j; apply logits_ext; assumption)).
-  apply rsum_lists_le. intros l Hl Hall.
-  destruct (covered (claim_bits (d_vocab m) tab) (n_ctx m) (ts_of l)) eqn:Hcov; [| unfold ind; destruct (correctb _ _ _); lra].
-  assert (Htok : forall i, (i < n_ctx m)%nat -> (ts_of l i < d_vocab m)%nat).
-  { intros i Hi. unfold ts_of. rewrite Forall_forall in Hall. apply Hall, nth_In. lia. }
-  assert (Hc := covered_correct m (imodel_of w) (imodel_of_encl w Hshapes) Hn Hdh Hd tab
-                  (ts_of l) Hcases Htok Hcov).
-  apply correctb_spec in Hc. rewrite Hc. lra.
+  intros [[[[[Hshapes Hn] Hdh] Hd] Hcases] Hclaim].
+  apply (accuracy_ge_of_covered _ (fun l => covered (claim_bits (tw_d w) tab) (tw_n w) (ts_of l))
+           (cubic_total (claim_bits (tw_d w) tab) (tw_d w) (tw_n w))); [exact Hn | simpl; lia | | |
+           exact Hclaim].
+  - intros l Hall Hl Hcov.
+    exact (covered_correct _ (imodel_of w) (imodel_of_encl w Hshapes) Hn Hdh Hd tab (ts_of l)
+             Hcases (ts_of_lt _ _ l Hall Hl) Hcov).
+  - apply cubic_covered_count, Hn.
 Qed.

@@ -674,22 +674,11 @@ Theorem check_subcubic_accuracy_correct w claims p q :
   check_subcubic_accuracy w claims p q = true -> accuracy (transformer_of w) >= IZR p / IZR q.
 Proof.
   unfold check_subcubic_accuracy. rewrite !andb_true_iff, !Nat.leb_le.
-  intros [[[[[Hshapes Hn] Hdh] Hd] Hcases] Hclaim]. rewrite acc_claim_okz_okn in Hclaim.
-  set (m := transformer_of w) in *.
-  change (tw_n w) with (n_ctx m) in *. change (tw_d w) with (d_vocab m) in *.
-  change (tw_dh w) with (d_head m) in *.
-  apply Rle_ge. unfold accuracy. apply (acc_claim_okn_spec _ _ _ _ _ _ Hclaim).
-  rewrite <- (covered_count claims (d_vocab m) (n_ctx m) Hn). unfold correct_seqb.
-  rewrite (rsum_tokens (d_vocab m) (n_ctx m)
-             (fun ts => ind (correctb (d_vocab m) (logits m ts) (label (n_ctx m) ts))))
-    by (lia || (intros ts ts' Hts; rewrite (label_ext _ ts ts' Hts);
-                f_equal; apply correctb_ext; intros j; apply logits_ext; assumption)).
-  apply rsum_lists_le. intros l Hl Hall.
-  destruct (covered claims (n_ctx m) (ts_of l)) eqn:Hcov;
-    [| unfold ind; destruct (correctb _ _ _); lra].
-  assert (Htok : forall i, (i < n_ctx m)%nat -> (ts_of l i < d_vocab m)%nat).
-  { intros i Hi. unfold ts_of. rewrite Forall_forall in Hall. apply Hall, nth_In. lia. }
-  assert (Hc := covered_correct m (imodel_of w) (imodel_of_encl w Hshapes) Hn Hdh Hd claims
-                  (ts_of l) Hcases Htok Hcov).
-  apply correctb_spec in Hc. rewrite Hc. lra.
+  intros [[[[[Hshapes Hn] Hdh] Hd] Hcases] Hclaim].
+  apply (accuracy_ge_of_covered _ (fun l => covered claims (tw_n w) (ts_of l))
+           (total claims (tw_d w) (tw_n w))); [exact Hn | simpl; lia | | | exact Hclaim].
+  - intros l Hall Hl Hcov.
+    exact (covered_correct _ (imodel_of w) (imodel_of_encl w Hshapes) Hn Hdh Hd claims (ts_of l)
+             Hcases (ts_of_lt _ _ l Hall Hl) Hcov).
+  - apply covered_count, Hn.
 Qed.
