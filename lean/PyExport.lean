@@ -16,6 +16,7 @@ import PyExport.TermSize
 import PyExport.Transformer
 import PyExport.TransformerPaths
 import PyExport.TransformerCubic
+import PyExport.TransformerSubcubic
 
 /-!
 # pyexport: Lean lemma library for max-of-k MLP certificates
