@@ -3,9 +3,9 @@
 Strategies, all accuracy lower bounds: brute force (also the expected loss, upper bound), the
 paper's cubic proof, and two subcubic variants (rank-1 EQKE with a bounded error term; exact
 EQKE); `subcubic` runs both and keeps the better bound. Each module's docstring proves the
-steps it uses. Brute-force and cubic accuracy certificates render for Coq
-(kernels/coq_context.py; coq/theories/CheckTransformer.v, CheckCubic.v); the subcubic ones have
-no kernel checker yet.
+steps it uses. Every accuracy certificate renders for Coq (kernels/coq_context.py;
+coq/theories/CheckTransformer.v, CheckCubic.v, CheckSubcubic.v), brute force while its data
+fits one file.
 """
 
 from __future__ import annotations
