@@ -36,26 +36,6 @@ Local Notation zB := BigZ.to_Z.
 
 Definition bget (M : list (list bool)) (i j : nat) : bool := mget false M i j.
 
-Definition zind (b : bool) : Z := if b then 1%Z else 0%Z.
-
-Lemma ind_zind b : ind b = IZR (zind b).
-Proof. destruct b; reflexivity. Qed.
-
-(** A row of inputs whose count of passed tests b reaches the certificate's count r holds at
-    least r inputs with P, when b implies P (the brute-force checkers on row counts). *)
-Definition row_count_ok (n : nat) (b : nat -> bool) (r : Z) : bool :=
-  Z.leb r (zsum n (fun t => zind (b t))).
-
-Lemma row_count_ok_spec n b (P : nat -> bool) r :
-  (forall t, (t < n)%nat -> b t = true -> P t = true) -> row_count_ok n b r = true ->
-  IZR r <= rsum n (fun t => ind (P t)).
-Proof.
-  intros Hb. unfold row_count_ok. rewrite Z.leb_le. intros Hle.
-  apply Rle_trans with (IZR (zsum n (fun t => zind (b t)))); [apply IZR_le; exact Hle|].
-  rewrite IZR_zsum. apply rsum_le. intros t Ht. rewrite <- ind_zind.
-  apply ind_le_of_imp. apply Hb. exact Ht.
-Qed.
-
 (** ** Indexed conjunctions over lists *)
 
 Fixpoint all2i (f : nat -> bigZ -> bigZ -> bool) (i : nat) (a b : list bigZ) : bool :=
@@ -111,26 +91,6 @@ Proof.
   rewrite BigZ.spec_ltb, !BigZ.spec_add in Hc'.
   apply Z.ltb_lt, IZR_lt in Hc'. rewrite !plus_IZR in Hc'. unfold bcol, mget.
   pose proof (bpow_gt_0 radix2 es). change BigZ.t with BigZ.t_ in *. nra.
-Qed.
-
-(** ** The claim *)
-
-Definition acc_claim_ok (C : Z) (d : nat) (p q : Z) : bool :=
-  Z.ltb 0 q && Nat.ltb 0 d && Z.leb (p * Z.of_nat (d * d)) (C * q).
-
-Lemma acc_claim_ok_spec C d p q X :
-  acc_claim_ok C d p q = true -> IZR C <= X -> IZR p / IZR q <= 1 / INR d ^ 2 * X.
-Proof.
-  unfold acc_claim_ok. rewrite !andb_true_iff, Z.ltb_lt, Nat.ltb_lt, Z.leb_le.
-  intros [[Hq Hd] Hc] HX. apply IZR_le in Hc.
-  rewrite !mult_IZR, Nat2Z.inj_mul, mult_IZR, <- INR_IZR_INZ in Hc.
-  apply IZR_lt in Hq. assert (HdR : 0 < INR d) by (apply lt_0_INR; exact Hd).
-  apply Rle_trans with (1 / INR d ^ 2 * IZR C).
-  - apply Rmult_le_reg_r with (IZR q * INR d ^ 2); [apply Rmult_lt_0_compat; [lra|apply pow_lt; lra]|].
-    replace (IZR p / IZR q * (IZR q * INR d ^ 2)) with (IZR p * (INR d * INR d)) by (field; lra).
-    replace (1 / INR d ^ 2 * IZR C * (IZR q * INR d ^ 2)) with (IZR C * IZR q) by (field; lra).
-    exact Hc.
-  - apply Rmult_le_compat_l; [apply scale_nonneg|exact HX].
 Qed.
 
 (** ** Counting verdict tables

@@ -72,27 +72,6 @@ Proof.
   pose proof (bpow_gt_0 radix2 es). change BigZ.t with BigZ.t_ in *. nra.
 Qed.
 
-(** ** The claim *)
-
-Definition acc_claim_okn (n : nat) (C : Z) (d : nat) (p q : Z) : bool :=
-  Z.ltb 0 q && Nat.ltb 0 d && Z.leb (p * Z.of_nat (d ^ n)) (C * q).
-
-Lemma acc_claim_okn_spec n C d p q X :
-  acc_claim_okn n C d p q = true -> IZR C <= X -> IZR p / IZR q <= 1 / INR d ^ n * X.
-Proof.
-  unfold acc_claim_okn. rewrite !andb_true_iff, Z.ltb_lt, Nat.ltb_lt, Z.leb_le.
-  intros [[Hq Hd] Hc] HX. apply IZR_le in Hc.
-  rewrite !mult_IZR, <- INR_IZR_INZ, pow_INR in Hc.
-  apply IZR_lt in Hq. assert (HdR : 0 < INR d) by (apply lt_0_INR; exact Hd).
-  assert (Hdn : 0 < INR d ^ n) by (apply pow_lt; exact HdR).
-  apply Rle_trans with (1 / INR d ^ n * IZR C).
-  - apply Rmult_le_reg_r with (IZR q * INR d ^ n); [apply Rmult_lt_0_compat; lra|].
-    replace (IZR p / IZR q * (IZR q * INR d ^ n)) with (IZR p * INR d ^ n) by (field; lra).
-    replace (1 / INR d ^ n * IZR C * (IZR q * INR d ^ n)) with (IZR C * IZR q) by (field; lra).
-    exact Hc.
-  - apply Rmult_le_compat_l; [apply scale_nonneg|exact HX].
-Qed.
-
 (** ** Counting the verdicts: inputs marked correct, summed over all of them *)
 
 Lemma verdict_count3_le (p : mlp) (tr : list (list (list bool))) :

@@ -30,8 +30,8 @@
         accuracy (transformer_of w) >= IZR p / IZR q]. *)
 
 From Coq Require Import Reals Lra Lia ZArith List Bool.
-From PyExport Require Import Sums Accuracy Enclosure IntervalVec Transformer TransformerPaths.
-From PyExport Require Import TransformerCubic TransformerEval Data CheckAccuracy CheckAccuracy3.
+From PyExport Require Import Sums Correct Enclosure IntervalVec Transformer TransformerPaths.
+From PyExport Require Import TransformerCubic TransformerEval FloatData.
 From PyExport Require Import CheckTransformer Sequences Hulls.
 Import ListNotations.
 Open Scope R_scope.
@@ -484,13 +484,6 @@ Proof.
   - intros l q Hlen Hall Hq. destruct n as [| L]; [lia |]. simpl in Hlen. subst L.
     apply cubic_covered_split; assumption.
 Qed.
-
-(** [acc_claim_okn] with d^n computed in Z (d^n in unary would be 16.7 million at 64^4). *)
-Definition acc_claim_okz (n : nat) (C : Z) (d : nat) (p q : Z) : bool :=
-  Z.ltb 0 q && Nat.ltb 0 d && Z.leb (p * Z.of_nat d ^ Z.of_nat n) (C * q).
-
-Lemma acc_claim_okz_okn n C d p q : acc_claim_okz n C d p q = acc_claim_okn n C d p q.
-Proof. unfold acc_claim_okz, acc_claim_okn. rewrite Nat2Z.inj_pow. reflexivity. Qed.
 
 (** [tab] [m] [c] [q] : bit k claims the pure case (q, m, k, c) (bit m for c = 0); the count
     of covered sequences must reach p/q of d^n. *)

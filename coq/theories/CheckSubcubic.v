@@ -32,9 +32,9 @@
         accuracy (transformer_of w) >= IZR p / IZR q]. *)
 
 From Coq Require Import Reals Lra Lia ZArith List Bool.
-From PyExport Require Import Sums Accuracy Enclosure IntervalVec Transformer TransformerPaths.
-From PyExport Require Import TransformerCubic TransformerSubcubic TransformerEval Data.
-From PyExport Require Import CheckAccuracy CheckAccuracy3 CheckTransformer Sequences Hulls.
+From PyExport Require Import Sums Correct Enclosure IntervalVec Transformer TransformerPaths.
+From PyExport Require Import TransformerCubic TransformerSubcubic TransformerEval FloatData.
+From PyExport Require Import CheckTransformer Sequences Hulls.
 From PyExport Require Import CheckCubic.
 Import ListNotations.
 Open Scope R_scope.

@@ -22,7 +22,7 @@
         accuracy (transformer_of w) >= IZR p / IZR q]. *)
 
 From Coq Require Import Reals Lra Lia ZArith List Floats Bool.
-From PyExport Require Import Sums Accuracy Enclosure Data CheckAccuracy CheckAccuracy3.
+From PyExport Require Import Sums Correct Enclosure FloatData.
 From PyExport Require Import IntervalVec Transformer TransformerEval.
 Import ListNotations.
 Open Scope R_scope.

@@ -44,7 +44,7 @@
 From Coq Require Import Reals Lra Lia ZArith Floats.
 From Interval Require Import Float.Primitive_ops Interval.Float_full Interval.Interval Real.Xreal.
 From Interval Require Float.Basic.
-From PyExport Require Import Sums Model.
+From PyExport Require Import Sums Loss.
 Open Scope R_scope.
 
 Module I := FloatIntervalFull PrimitiveFloat.

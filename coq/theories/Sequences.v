@@ -16,7 +16,7 @@
     - [rsum_lists_ext], [rsum_lists_le] : sums of equal / pointwise smaller terms. *)
 
 From Coq Require Import Reals Lra Lia List ZArith Bool.
-From PyExport Require Import Sums Accuracy Transformer.
+From PyExport Require Import Sums Correct Transformer.
 Import ListNotations.
 Open Scope R_scope.
 
@@ -288,9 +288,6 @@ Proof.
     rewrite rsum_zero. ring.
   - rewrite IH by (lia || (intros i Hi Hne'; apply Hf; lia)). rewrite (Hf N) by lia. ring.
 Qed.
-
-Lemma ind_andb a b : ind (a && b) = ind a * ind b.
-Proof. destruct a, b; unfold ind; simpl; ring. Qed.
 
 Lemma count_ne_le mx l : (count_ne mx l <= length l)%nat.
 Proof.

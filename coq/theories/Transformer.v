@@ -34,7 +34,7 @@
     - [logits_ext], [label_ext] : both read positions 0 .. n_ctx - 1 only. *)
 
 From Coq Require Import Reals Lra Lia.
-From PyExport Require Import Sums Accuracy.
+From PyExport Require Import Sums Correct.
 Open Scope R_scope.
 
 Record transformer : Type := MkTransformer {

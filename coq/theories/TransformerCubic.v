@@ -29,7 +29,7 @@
     [logit_lt_of_sign] stay the proofs of the strategy's own steps. *)
 
 From Coq Require Import Reals Lra Lia.
-From PyExport Require Import Sums Accuracy Transformer TransformerPaths.
+From PyExport Require Import Sums Correct Transformer TransformerPaths.
 Open Scope R_scope.
 
 (** A sum of nonpositive terms w_i g_i, with g_i < 0 wherever w_i > 0, is negative when the

@@ -27,7 +27,7 @@
     exact EQKE. *)
 
 From Coq Require Import Reals Lra Lia.
-From PyExport Require Import Sums Accuracy Transformer TransformerPaths TransformerCubic.
+From PyExport Require Import Sums Correct Transformer TransformerPaths TransformerCubic.
 Open Scope R_scope.
 
 (** The label occurs in the sequence. *)
