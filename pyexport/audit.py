@@ -68,8 +68,8 @@ def library_files(doc: dict) -> list[dict]:
     from pyexport.families import get
 
     package = get(cert.family_name(doc)).package
-    paths = sorted((REPO_ROOT / "coq" / "theories").glob("*.v"))
-    paths += sorted((REPO_ROOT / "lean" / "PyExport").glob("*.lean"))
+    paths = sorted((REPO_ROOT / "coq" / "theories").rglob("*.v"))
+    paths += sorted((REPO_ROOT / "lean" / "PyExport").rglob("*.lean"))
     paths += sorted((REPO_ROOT / "templates").glob(f"*/{package}/*.j2"))
     paths.append(REPO_ROOT / "coq" / "audit_allowlist.txt")
     return [{"file": str(p.relative_to(REPO_ROOT)),

@@ -36,7 +36,7 @@ def kernel_upper(x: np.ndarray) -> np.ndarray:
     """`grid_upper` of x + 2^-KERNEL_SLACK_BITS: a loss bound a binary64 kernel can confirm.
 
     Coq checks log-sum-exp bounds as sum_j exp(z_j - L) <= 1 in outward-rounded binary64
-    (coq/theories/FastExp.v), which needs L to clear LSE(z) by more than its rounding error
+    (coq/theories/MaxOfN/FastExp.v), which needs L to clear LSE(z) by more than its rounding error
     (relative 1e-12). The slack costs the claimed bound at most 2^-32 per input.
     """
     return grid_upper(x + KERNEL_SLACK)

@@ -271,27 +271,39 @@ def _streamed_size(argv: list[str], cwd: Path) -> TermSize:
     return size
 
 
+def coq_sources() -> list[Path]:
+    """The Coq library's files: shared machinery in coq/theories, one folder per family."""
+    return sorted((COQ_DIR / "theories").rglob("*.v"))
+
+
+def _coq_module(path: Path) -> str:
+    """The logical name of a library file (coq/theories/MaxOfK/CheckCubic.vo:
+    PyExport.MaxOfK.CheckCubic)."""
+    return ".".join(("PyExport", *path.relative_to(COQ_DIR / "theories").with_suffix("").parts))
+
+
 def coq_library_size() -> dict:
     """Fixed cost: node counts of every constant of the PyExport Coq library (cached)."""
-    vos = sorted((COQ_DIR / "theories").glob("*.vo"))
+    vos = sorted((COQ_DIR / "theories").rglob("*.vo"))
     digest = hashlib.sha256(b"".join(p.read_bytes() for p in vos)).hexdigest()[:16]
     cache = COQ_DIR / ".library-size.json"
     if cache.exists():
         cached = json.loads(cache.read_text())
         if cached.get("digest") == digest:
             return cached
-    modules = " ".join(f'"PyExport.{p.stem}"' for p in vos)
+    names = [_coq_module(p) for p in vos]
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "LibraryNodes.v"
         src.write_text("Require Import PyExportTools.LibrarySize.\n"
-                       + "".join(f"Require PyExport.{p.stem}.\n" for p in vos)
-                       + f"Elpi pyexport_library_nodes {modules}.\n")
+                       + "".join(f"Require {name}.\n" for name in names)
+                       + "Elpi pyexport_library_nodes " + " ".join(f'"{name}"' for name in names)
+                       + ".\n")
         code, out, _ = _run(["coqc", *_coq_flags(Path(tmp)), str(src)], Path(tmp))
     if code:
         raise RuntimeError(f"library size measurement failed:\n{_tail(out)}")
     size = declarations_size(out)
     result = {"digest": digest, "term_size_dag": size.dag, "term_size_tree": size.tree,
-              "modules": [p.stem for p in vos]}
+              "modules": names}
     cache.write_text(json.dumps(result, indent=1) + "\n")
     return result
 
@@ -306,7 +318,7 @@ def verify_coq(doc: dict, work: Path, native: bool, timeout: float | None,
                             message=f"the Coq library does not build:\n{_tail(out)}")
     paths, ctx = render(doc, "coq", work, native=native)  # data modules, then the check file
     argvs = [["coqc", *_coq_flags(work), str(path)] for path in paths]
-    result, out = _audit_and_run("coq", sorted((COQ_DIR / "theories").glob("*.v")), paths,
+    result, out = _audit_and_run("coq", coq_sources(), paths,
                                  argvs, work, " && ".join(map(shlex.join, argvs)), native,
                                  timeout)
     if result.verdict != "accepted":

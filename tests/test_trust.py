@@ -280,7 +280,7 @@ def test_audit_reports_coverage_mutations_and_files(capsys):
     assert code == 0 and result["passed"]
     assert result["coverage"]["covered"] == result["coverage"]["inputs"] == 4096
     assert result["mutations"]["tried"] == result["mutations"]["rejected"] >= 6
-    assert any(f["file"] == "coq/theories/CheckAccuracy.v" for f in result["rests_on"])
+    assert any(f["file"] == "coq/theories/MaxOfN/CheckAccuracy.v" for f in result["rests_on"])
     assert result["claim"]["registration"] == "registered"
 
 

@@ -8,7 +8,7 @@ import PyExport.Model
 /-!
 # The paper's Max-of-K transformer over the reals
 
-Mirror of `coq/theories/Transformer.v`: the one-layer, one-head, attention-only transformer of
+Mirror of `coq/theories/MaxOfK/Transformer.v`: the one-layer, one-head, attention-only transformer of
 Gross et al. 2024 with TransformerLens semantics (no LayerNorm, learned absolute positions,
 every bias), read at the last position; the label of a sequence is its maximum token. With
 `x i = W_E (ts i) + W_pos i`:

@@ -8,7 +8,7 @@ import PyExport.TransformerPaths
 /-!
 # The steps of the paper's cubic proof, about the real semantics
 
-Mirror of `coq/theories/TransformerCubic.v`. The cubic strategy
+Mirror of `coq/theories/MaxOfK/TransformerCubic.v`. The cubic strategy
 (`pyexport/families/max_of_k_transformer/strategies/cubic.py`) proves a sequence correct from a
 few weight-only tables. This file proves its steps about the transformer of
 `PyExport/Transformer.lean`, through the paths of `PyExport/TransformerPaths.lean`; with `q` the
@@ -35,7 +35,7 @@ query (last) token and `mx` the label:
   positions `j`, the pure case `pureLhs` that puts `t_j` on all `c` of them is negative.
 
 Not yet on the Lean side: the checker of cubic certificates (Coq's is
-`coq/theories/CheckCubic.v`, with `Sequences.v` for the count), so no rendered cubic
+`coq/theories/MaxOfK/CheckCubic.v`, with `Sequences.v` for the count), so no rendered cubic
 certificate targets Lean.
 
 ## Main definitions

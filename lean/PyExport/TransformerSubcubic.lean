@@ -8,7 +8,7 @@ import PyExport.TransformerCubic
 /-!
 # The steps of the paper's subcubic proofs, about the real semantics
 
-Mirror of `coq/theories/TransformerSubcubic.v`. The subcubic strategies
+Mirror of `coq/theories/MaxOfK/TransformerSubcubic.v`. The subcubic strategies
 (`pyexport/families/max_of_k_transformer/strategies/subcubic.py`) prove every sequence of a case
 `(q, mx, c)` correct from tables indexed by at most two tokens, provided its non-max tokens are
 all at most `j = mx - g` (the case's gap `g`). This file proves their steps about the transformer

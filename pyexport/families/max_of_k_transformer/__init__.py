@@ -4,7 +4,7 @@ Strategies, all accuracy lower bounds: brute force (also the expected loss, uppe
 paper's cubic proof, and two subcubic variants (rank-1 EQKE with a bounded error term; exact
 EQKE); `subcubic` runs both and keeps the better bound. Each module's docstring proves the
 steps it uses. Every accuracy certificate renders for Coq (kernels/coq_context.py;
-coq/theories/CheckTransformer.v, CheckCubic.v, CheckSubcubic.v), brute force while its data
+coq/theories/MaxOfK/CheckTransformer.v, CheckCubic.v, CheckSubcubic.v), brute force while its data
 fits one file.
 """
 

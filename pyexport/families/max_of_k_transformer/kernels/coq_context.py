@@ -6,15 +6,15 @@ binary64 literals into a `tweights` record, then the strategy's trace, and prove
 
     brute-force  per row of d_vocab sequences (those sharing their first n_ctx - 1 tokens,
                  row-major) the number the certificate marks correct; `check_tbf_accuracy`
-                 (coq/theories/CheckTransformer.v) counts each row's sequences it proves
+                 (coq/theories/MaxOfK/CheckTransformer.v) counts each row's sequences it proves
                  correct itself and compares.
     cubic        the claimed pure cases as bit masks `cert_tab[m][c][q]` (bit k: case
                  (q, m, k, c); bit m for c = 0); `check_cubic_accuracy`
-                 (coq/theories/CheckCubic.v) re-derives every claimed case and counts the
+                 (coq/theories/MaxOfK/CheckCubic.v) re-derives every claimed case and counts the
                  sequences the claims cover.
     subcubic     (both variants) the claimed cases as `cert_claims[q][m][c]`: 1 + the case's
                  gap, or 0 where the case is not claimed (the c = 0 cases have gap 0);
-                 `check_subcubic_accuracy` (coq/theories/CheckSubcubic.v) re-derives every
+                 `check_subcubic_accuracy` (coq/theories/MaxOfK/CheckSubcubic.v) re-derives every
                  claim from the exact score gaps (the rank-one variant's direction is not
                  needed: the exact gaps are at least as large) and counts the covered
                  sequences in closed form.

@@ -93,7 +93,7 @@ FLOAT_CHECKERS = {("brute_force", "loss", 2): 1, ("symmetry", "loss", 2): 1,
 # Brute force with more per-input values than one data module holds is checked against one
 # integer per row of inputs (the inputs sharing all tokens but the last): the sum of the row's
 # per-input loss bounds (grid units), or its count of inputs marked correct (checkers with
-# suffix "r", coq/theories/CheckFloat2.v, "Brute force against row totals"). Reading a literal
+# suffix "r", coq/theories/MaxOfN/CheckFloat2.v, "Brute force against row totals"). Reading a literal
 # costs Coq 10-40 us, more than checking an input: 16.8 million took 15 minutes of a max3-d256
 # check. Below that size the binary64 checkers read every input's value, so that the checked
 # term holds the whole trace and its size orders the strategies as the compactness measure

@@ -17,7 +17,7 @@ Accuracy: the margin min_{j != y} (z_y - z_j) is concave in z, so an input is co
 two halves' margins sum to a positive number. Traces hold the competitor indices (argmax and
 runner-up of each diagonal logit vector; for three tokens, the strongest j != c of z(t,t,c)).
 Two tokens count only margin sums above KERNEL_SLACK (2^-32): Coq re-derives them in binary64
-intervals (coq/theories/CheckFloat2.v), whose error (about 1e-11 here) that slack covers.
+intervals (coq/theories/MaxOfN/CheckFloat2.v), whose error (about 1e-11 here) that slack covers.
 """
 
 from __future__ import annotations
