@@ -3,20 +3,22 @@ Copyright (c) 2025 pyexport contributors. All rights reserved.
 Released under Apache 2.0 license.
 -/
 import PyExport.Sums
-import PyExport.SumsThree
-import PyExport.Model
-import PyExport.Symmetry
-import PyExport.Convexity
-import PyExport.Accuracy
-import PyExport.Data
+import PyExport.Loss
+import PyExport.Correct
+import PyExport.MaxOfN.SumsThree
+import PyExport.MaxOfN.Model
+import PyExport.MaxOfN.Symmetry
+import PyExport.MaxOfN.Convexity
+import PyExport.MaxOfN.Accuracy
+import PyExport.MaxOfN.Data
 import PyExport.ExpBound
-import PyExport.Check
-import PyExport.CheckLoss
+import PyExport.MaxOfN.Check
+import PyExport.MaxOfN.CheckLoss
 import PyExport.TermSize
-import PyExport.Transformer
-import PyExport.TransformerPaths
-import PyExport.TransformerCubic
-import PyExport.TransformerSubcubic
+import PyExport.MaxOfK.Transformer
+import PyExport.MaxOfK.TransformerPaths
+import PyExport.MaxOfK.TransformerCubic
+import PyExport.MaxOfK.TransformerSubcubic
 
 /-!
 # pyexport: Lean lemma library for max-of-k MLP certificates
@@ -33,9 +35,9 @@ See `README.md` for the full theorem table. The headline results are
 (three-token convexity bound) and `PyExport.pairCorrect_of_margin` (accuracy from
 margins). The certificate checkers (two tokens) and their soundness theorems are
 `PyExport.checkBruteForceAccuracy_sound`, `PyExport.checkSymmetryAccuracy_sound`,
-`PyExport.checkConvexityAccuracy_sound` (`PyExport/Check.lean`) and
+`PyExport.checkConvexityAccuracy_sound` (`PyExport/MaxOfN/Check.lean`) and
 `PyExport.checkBruteForceLoss_sound`, `PyExport.checkSymmetryLoss_sound`,
-`PyExport.checkConvexityLoss_sound` (`PyExport/CheckLoss.lean`); `#term_size` is defined in
+`PyExport.checkConvexityLoss_sound` (`PyExport/MaxOfN/CheckLoss.lean`); `#term_size` is defined in
 `PyExport/TermSize.lean`.
 
 ## Implementation notes

@@ -9,7 +9,7 @@ here, and `true`/`false`. No string of the certificate reaches the template.
 
 The rendered file states the claim about the real-valued model with the exact dyadic weights,
 `expectedLoss2 cert_data.weights.colTable ≤ (p : ℝ) / q` (resp. `accuracy2 … ≥ (p : ℝ) / q`),
-and proves it with a reflective checker of lean/PyExport/Check.lean / CheckLoss.lean, evaluated
+and proves it with a reflective checker of lean/PyExport/MaxOfN/Check.lean / CheckLoss.lean, evaluated
 by the kernel (`decide +kernel`; `native_decide` only when `native` is true).
 
 Context variables (see lean/README.md, "Rendering contract"):

@@ -3,14 +3,14 @@ Copyright (c) 2026 pyexport contributors. All rights reserved.
 Released under Apache 2.0 license.
 -/
 import Mathlib
-import PyExport.Transformer
+import PyExport.MaxOfK.Transformer
 
 /-!
 # The transformer's logits and scores split into the paper's paths
 
 Mirror of `coq/theories/MaxOfK/TransformerPaths.v`: the decomposition the Max-of-K strategies rest on
 (Gross et al. 2024, section 4), proved about the real-valued semantics of
-`PyExport/Transformer.lean`. With `x i = W_E (ts i) + W_pos i` and the last position
+`PyExport/MaxOfK/Transformer.lean`. With `x i = W_E (ts i) + W_pos i` and the last position
 `l = Fin.last n`, the tables below depend on the weights only, never on the sequence, so a
 checker can compute them once:
 

@@ -3,7 +3,7 @@ Copyright (c) 2026 pyexport contributors. All rights reserved.
 Released under Apache 2.0 license.
 -/
 import Mathlib
-import PyExport.TransformerCubic
+import PyExport.MaxOfK.TransformerCubic
 
 /-!
 # The steps of the paper's subcubic proofs, about the real semantics
@@ -12,8 +12,8 @@ Mirror of `coq/theories/MaxOfK/TransformerSubcubic.v`. The subcubic strategies
 (`pyexport/families/max_of_k_transformer/strategies/subcubic.py`) prove every sequence of a case
 `(q, mx, c)` correct from tables indexed by at most two tokens, provided its non-max tokens are
 all at most `j = mx - g` (the case's gap `g`). This file proves their steps about the transformer
-of `PyExport/Transformer.lean`, through the paths of `PyExport/TransformerPaths.lean` and the
-factors of `PyExport/TransformerCubic.lean`; with `q` the query (last) token, `mx` the label and
+of `PyExport/MaxOfK/Transformer.lean`, through the paths of `PyExport/MaxOfK/TransformerPaths.lean` and the
+factors of `PyExport/MaxOfK/TransformerCubic.lean`; with `q` the query (last) token, `mx` the label and
 `A` the attention on the positions holding `mx` (`Transformer.maxAttn`):
 
 * `Transformer.logit_gap_bound` (step 3's split): for a wrong answer `x`,

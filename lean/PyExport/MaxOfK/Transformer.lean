@@ -3,7 +3,7 @@ Copyright (c) 2026 pyexport contributors. All rights reserved.
 Released under Apache 2.0 license.
 -/
 import Mathlib
-import PyExport.Model
+import PyExport.Correct
 
 /-!
 # The paper's Max-of-K transformer over the reals

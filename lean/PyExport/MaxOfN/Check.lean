@@ -2,9 +2,9 @@
 Copyright (c) 2025 pyexport contributors. All rights reserved.
 Released under Apache 2.0 license.
 -/
-import PyExport.Data
-import PyExport.Accuracy
-import PyExport.Symmetry
+import PyExport.MaxOfN.Data
+import PyExport.MaxOfN.Accuracy
+import PyExport.MaxOfN.Symmetry
 
 /-!
 # Reflective checkers: common infrastructure and the accuracy checkers (two tokens)
@@ -15,7 +15,7 @@ theorem `checkX_sound`, whose conclusion is the claim about the real-valued mode
 `cert_data.weights` (exact dyadic weights, real `exp` / `log`).
 
 Everything the checkers compute is exact `Nat` / `Int` arithmetic on lists, walked by
-structural recursion (`PyExport/Data.lean`); no `Float`, no well-founded recursion.
+structural recursion (`PyExport/MaxOfN/Data.lean`); no `Float`, no well-founded recursion.
 
 ## Index conventions
 

@@ -2,7 +2,7 @@
 Copyright (c) 2025 pyexport contributors. All rights reserved.
 Released under Apache 2.0 license.
 -/
-import PyExport.Model
+import PyExport.MaxOfN.Model
 
 /-!
 # Accuracy certificates from margin concavity

@@ -3,6 +3,8 @@ Copyright (c) 2025 pyexport contributors. All rights reserved.
 Released under Apache 2.0 license.
 -/
 import Mathlib
+import PyExport.Loss
+import PyExport.Correct
 
 /-!
 # The max-of-2 / max-of-3 MLP, its logits and its loss
@@ -20,8 +22,7 @@ to them by `Weights.logits2_eq_pairLogits` and `Weights.logits3_eq_tripleLogits`
 
 ## Main definitions
 
-* `PyExport.lossOf z y`: log-sum-exp cross-entropy `log (∑ j, exp (z j)) - z y`.
-* `PyExport.IsCorrect z y`: the label logit is strictly larger than every other logit.
+* (`PyExport.lossOf` is in `PyExport/Loss.lean`, `PyExport.IsCorrect` in `PyExport/Correct.lean`.)
 * `PyExport.pairLogits`, `PyExport.tripleLogits`: logits of an input from a column table.
 * `PyExport.pairLoss`, `PyExport.tripleLoss`: loss with label the maximum token.
 * `PyExport.expectedLoss2`, `PyExport.expectedLoss3`: uniform averages of the losses.
@@ -36,7 +37,7 @@ to them by `Weights.logits2_eq_pairLogits` and `Weights.logits3_eq_tripleLogits`
   `z(t1,t2) j = W j t1 + W j t2` (and the three-token analogue).
 * `PyExport.pairLogits_eq_mid`, `PyExport.tripleLogits_eq_mid`: the logits of a mixed
   input are the average of the logits of two "doubled" inputs.
-* `PyExport.sum_exp_add_eq_sum_mul`, `PyExport.sum_exp_pair_factor`: factorisation
+* `PyExport.sum_exp_pair_factor` (with `PyExport.sum_exp_add_eq_sum_mul` of `Loss.lean`): factorisation
   `∑ j, exp (W j t1 + W j t2) = ∑ j, exp (W j t1) * exp (W j t2)`.
 
 ## Implementation notes
@@ -59,27 +60,6 @@ see `README.md`.
 namespace PyExport
 
 noncomputable section
-
-section General
-
-variable {ι : Type*} [Fintype ι]
-
-/-- Log-sum-exp cross-entropy loss of the logit vector `z` at label `y`:
-`log (∑ j, exp (z j)) - z y`. -/
-def lossOf (z : ι → ℝ) (y : ι) : ℝ :=
-  Real.log (∑ j, Real.exp (z j)) - z y
-
-/-- The logit vector `z` classifies label `y` correctly: `z j < z y` for every `j ≠ y`. -/
-def IsCorrect (z : ι → ℝ) (y : ι) : Prop :=
-  ∀ j, j ≠ y → z j < z y
-
-/-- Factorisation of a sum of exponentials of sums:
-`∑ j, exp (u j + v j) = ∑ j, exp (u j) * exp (v j)`. -/
-theorem sum_exp_add_eq_sum_mul (u v : ι → ℝ) :
-    ∑ j, Real.exp (u j + v j) = ∑ j, Real.exp (u j) * Real.exp (v j) :=
-  Finset.sum_congr rfl (fun j _ => Real.exp_add (u j) (v j))
-
-end General
 
 /-- The weights of the MLP: embedding `E`, hidden matrix `H`, unembedding `U`. -/
 structure Weights (d dm : ℕ) where

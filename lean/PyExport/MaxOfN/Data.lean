@@ -2,12 +2,12 @@
 Copyright (c) 2025 pyexport contributors. All rights reserved.
 Released under Apache 2.0 license.
 -/
-import PyExport.Model
+import PyExport.MaxOfN.Model
 
 /-!
 # Certificate data: exact integer weights and kernel-friendly list code
 
-A certificate is checked by *kernel evaluation* of a Boolean checker (`PyExport/Check.lean`).
+A certificate is checked by *kernel evaluation* of a Boolean checker (`PyExport/MaxOfN/Check.lean`).
 This file fixes the data the checker reads and the real model the claim is about.
 
 ## The data (`PyExport.CertData`)

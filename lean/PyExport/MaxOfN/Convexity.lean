@@ -2,9 +2,9 @@
 Copyright (c) 2025 pyexport contributors. All rights reserved.
 Released under Apache 2.0 license.
 -/
-import PyExport.Model
+import PyExport.MaxOfN.Model
 import PyExport.Sums
-import PyExport.Symmetry
+import PyExport.MaxOfN.Symmetry
 
 /-!
 # Midpoint convexity of log-sum-exp and the convexity bound on the loss

@@ -3,7 +3,7 @@ Copyright (c) 2026 pyexport contributors. All rights reserved.
 Released under Apache 2.0 license.
 -/
 import Mathlib
-import PyExport.TransformerPaths
+import PyExport.MaxOfK.TransformerPaths
 
 /-!
 # The steps of the paper's cubic proof, about the real semantics
@@ -11,7 +11,7 @@ import PyExport.TransformerPaths
 Mirror of `coq/theories/MaxOfK/TransformerCubic.v`. The cubic strategy
 (`pyexport/families/max_of_k_transformer/strategies/cubic.py`) proves a sequence correct from a
 few weight-only tables. This file proves its steps about the transformer of
-`PyExport/Transformer.lean`, through the paths of `PyExport/TransformerPaths.lean`; with `q` the
+`PyExport/MaxOfK/Transformer.lean`, through the paths of `PyExport/MaxOfK/TransformerPaths.lean`; with `q` the
 query (last) token and `mx` the label:
 
 * step 0, `Transformer.logit_gap_paths`:

@@ -3,7 +3,7 @@ Copyright (c) 2025 pyexport contributors. All rights reserved.
 Released under Apache 2.0 license.
 -/
 import PyExport.Sums
-import PyExport.Symmetry
+import PyExport.MaxOfN.Symmetry
 
 /-!
 # Triple sums of a fully symmetric function over sorted triples

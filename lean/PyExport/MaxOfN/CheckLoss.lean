@@ -2,9 +2,9 @@
 Copyright (c) 2025 pyexport contributors. All rights reserved.
 Released under Apache 2.0 license.
 -/
-import PyExport.Check
+import PyExport.MaxOfN.Check
 import PyExport.ExpBound
-import PyExport.Convexity
+import PyExport.MaxOfN.Convexity
 
 /-!
 # Reflective checkers of expected-loss certificates (two tokens)
