@@ -31,7 +31,7 @@ From PyExport Require Import Sums Model Symmetry Convexity Accuracy Enclosure.
 From PyExport Require Import Data Taylor ExpBounds CheckLoss CheckAccuracy CheckLoss3 CheckAccuracy3.
 From PyExport Require Import FloatTable FastExp CheckFloat2 CheckFloat3.
 From PyExport Require Import Transformer Sequences TransformerPaths TransformerCubic IntervalVec
-  TransformerEval CheckTransformer Hulls CheckCubic TransformerSubcubic CheckSubcubic.
+  TransformerEval CheckTransformer Hulls CheckCubic TransformerSubcubic EqkeRank1 CheckSubcubic.
 
 Definition audit_Sums :=
   (rsum_swap, rsum_square_split, rsum_square_sym, rsum_square_sym_mult,
@@ -100,7 +100,7 @@ Definition audit_Transformer :=
    label_attained, chord_neg, logit_gap_bound, attn_max_lower, correct_of_subcubic,
    correct_of_all_max, rsum_lists_snoc, rsum_lists_rsum, count_fits, case_count_spec,
    covered_split, covered_count, CheckSubcubic.covered_correct,
-   check_subcubic_accuracy_correct).
+   check_subcubic_accuracy_correct, rank1_split, rank1_error, rank1_gap, EQKE_rank1_gap).
 
 Print Assumptions audit_Sums.
 Print Assumptions audit_Model.

@@ -22,9 +22,9 @@
     - [correct_of_subcubic] joins the steps; [correct_of_all_max] is the case c = 0 (the
       sequence mx ... mx, where A = 1).
 
-    The score-gap bound itself (exact EQKE, or its rank-one approximation and error term) only
-    has to deliver the hypothesis of [attn_max_lower]; [CheckSubcubic] derives it from the
-    exact EQKE. *)
+    The score-gap bound itself only has to deliver the hypothesis of [attn_max_lower]: from the
+    exact EQKE (what [CheckSubcubic] does), or from its rank-one approximation and error term
+    ([EqkeRank1.EQKE_rank1_gap], the rank-one variant's step 1). *)
 
 From Coq Require Import Reals Lra Lia.
 From PyExport Require Import Sums Correct Transformer TransformerPaths TransformerCubic.
