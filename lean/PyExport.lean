@@ -19,6 +19,7 @@ import PyExport.MaxOfK.Transformer
 import PyExport.MaxOfK.TransformerPaths
 import PyExport.MaxOfK.TransformerCubic
 import PyExport.MaxOfK.TransformerSubcubic
+import PyExport.MaxOfK.EqkeRank1
 
 /-!
 # pyexport: Lean lemma library for max-of-k MLP certificates
