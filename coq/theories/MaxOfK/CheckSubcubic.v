@@ -205,15 +205,20 @@ Definition Pm_i (PV : list (list I.type)) (n mx x : nat) : I.type :=
 Definition rowmax_i (row : list I.type) (d : nat) : I.type :=
   ijoin_list (fun x => nth x row I.zero) 0 (seq 0 d).
 
-(** omega(mx, j) = max_{k <= j} (max_x EVOU[k, x] - EVOU[k, mx]). *)
-Definition omega_i (EV : list (list I.type)) (rowmaxs : list I.type) (mx j : nat) : I.type :=
-  ijoin_list (fun k => I.sub prec (nth k rowmaxs I.zero) (nth mx (nth k EV []) I.zero))
-             0 (seq 0 (S j)).
+(** [j] : omega(mx, j) = max_{k <= j} (max_x EVOU[k, x] - EVOU[k, mx]), for every j at once
+    ([Hulls.scan_join]). *)
+Definition omega_tab (EV : list (list I.type)) (rowmaxs : list I.type) (d mx : nat)
+    : list I.type :=
+  let F := fun k => I.sub prec (nth k rowmaxs I.zero) (nth mx (nth k EV []) I.zero) in
+  scan_join F (F 0%nat) 0 d.
+
+(** [j] : the largest of row[0 .. j] (the scaled EQKE of the tokens up to j). *)
+Definition prefix_tab (row : list I.type) (d : nat) : list I.type :=
+  scan_join (fun t => nth t row I.zero) (nth 0 row I.zero) 0 d.
 
 (** rho = exp (max_{t <= j} EQKE[q, t] / sqrt d_head - EQKE[q, mx] / sqrt d_head). *)
-Definition rho_i (eq_row : list I.type) (mx j : nat) : I.type :=
-  I.exp prec (I.sub prec (ijoin_list (fun t => nth t eq_row I.zero) 0 (seq 0 (S j)))
-                         (nth mx eq_row I.zero)).
+Definition rho_i (eq_row prefix : list I.type) (mx j : nat) : I.type :=
+  I.exp prec (I.sub prec (nth j prefix I.zero) (nth mx eq_row I.zero)).
 
 (** F(A) = max_{x <> mx} (mu[x] - mu[mx] + Pm(mx, x) + A EVOU'[mx, x]). *)
 Definition F_i (mus Pms ev_mx : list I.type) (d mx : nat) (A : I.type) : I.type :=
@@ -247,9 +252,9 @@ Definition arrangements (n : nat) (qm : bool) (c : nat) : list (list bool) :=
 (** ** The checker *)
 
 (** The lower bounds A_lo of the case (q, mx, c) at its claimed gap, one per arrangement. *)
-Definition case_alos (PI EQ : list (list I.type)) (Ws : list I.type)
+Definition case_alos (PI EQ EQP : list (list I.type)) (Ws : list I.type)
     (claims : list (list (list Z))) (n mx q c : nat) : list I.type :=
-  let rho := rho_i (nth q EQ []) mx (mx - gap_of claims q mx c) in
+  let rho := rho_i (nth q EQ []) (nth q EQP []) mx (mx - gap_of claims q mx c) in
   map (fun bs => alo_i (S_i (nth q PI []) n (Nat.eqb q mx) bs) (nth q Ws I.zero) rho)
       (arrangements n (Nat.eqb q mx) c).
 
@@ -275,12 +280,14 @@ Definition subcubic_cases_ok (m : transformer) (M : imodel) (claims : list (list
   let Gs := map (fun q => spread_i (nth q DU []) mus d) (seq 0 d) in
   let Ws := map sumv PI in
   let rowmaxs := map (fun row => rowmax_i row d) EV in
+  let EQP := map (fun row => prefix_tab row d) EQ in
   all_below d (fun mx =>
+    let Om := omega_tab EV rowmaxs d mx in
     let F := F_i mus (map (Pm_i PV n mx) (seq 0 d)) (nth mx EV []) d mx in
     let F1 := F (I.fromZ prec 1) in
     let ai := I.singleton (chord_point (flat_map (fun q => flat_map (fun c =>
                 if claimed claims q mx c && negb (Nat.eqb c 0)
-                then case_alos PI EQ Ws claims n mx q c else []) (seq 0 n)) (seq 0 (S mx)))) in
+                then case_alos PI EQ EQP Ws claims n mx q c else []) (seq 0 n)) (seq 0 (S mx)))) in
     let Fa := F ai in
     all_below (S mx) (fun q =>
       let G := nth q Gs I.zero in
@@ -293,9 +300,9 @@ Definition subcubic_cases_ok (m : transformer) (M : imodel) (claims : list (list
                          let Ap := I.singleton (below A) in
                          ile_check prec Ap A && ile_check prec ai Ap
                          && ilt_check prec (chord_i G Fa F1
-                                              (omega_i EV rowmaxs mx (mx - gap_of claims q mx c))
+                                              (nth (mx - gap_of claims q mx c) Om I.zero)
                                               ai Ap) I.zero)
-                       (case_alos PI EQ Ws claims n mx q c))))))).
+                       (case_alos PI EQ EQP Ws claims n mx q c))))))).
 
 (** ** Soundness *)
 
@@ -426,18 +433,25 @@ Proof.
 Qed.
 
 Lemma omega_encl mx j : (mx < d)%nat -> (j < d)%nat ->
-  encl (omega_i (EV_tab m M) (map (fun row => rowmax_i row d) (EV_tab m M)) mx j) (omega mx j).
+  encl (nth j (omega_tab (EV_tab m M) (map (fun row => rowmax_i row d) (EV_tab m M)) d mx) I.zero)
+       (omega mx j).
 Proof.
-  intros Hmx Hj. apply hull_encl. intros k Hk. apply (in_seq0 k (S j) ltac:(lia)) in Hk.
-  destruct (EV_tab_encl k ltac:(lia)) as [_ Hrow].
+  intros Hmx Hj. unfold omega_tab. cbv zeta. apply prefix_hull_encl; [exact Hj |].
+  intros k Hk. destruct (EV_tab_encl k ltac:(lia)) as [_ Hrow].
   apply encl_sub; [apply rowmaxs_encl; lia | apply Hrow, Hmx].
 Qed.
 
 Lemma rho_encl q mx j : (q < d)%nat -> (mx < d)%nat -> (j < d)%nat ->
-  encl (rho_i (nth q (EQ_tab m M) []) mx j) (rho q mx j).
+  encl (rho_i (nth q (EQ_tab m M) [])
+              (nth q (map (fun row => prefix_tab row d) (EQ_tab m M)) []) mx j) (rho q mx j).
 Proof.
-  intros Hq Hmx Hj. apply encl_exp, encl_sub; [| apply EQ_tab_encl; assumption].
-  apply hull_encl. intros t Ht. apply (in_seq0 t (S j) ltac:(lia)) in Ht. apply EQ_tab_encl; lia.
+  intros Hq Hmx Hj.
+  assert (Hlen : length (EQ_tab m M) = d)
+    by (unfold EQ_tab; cbv zeta; rewrite map_length, seq_length; reflexivity).
+  rewrite (nth_map_lt' _ (EQ_tab m M) q [] []) by lia.
+  apply encl_exp, encl_sub; [| apply EQ_tab_encl; assumption].
+  unfold prefix_tab. apply prefix_hull_encl; [exact Hj |].
+  intros t Ht. apply EQ_tab_encl; lia.
 Qed.
 
 Lemma F_encl mx A Ai : (mx < d)%nat -> encl Ai A ->
@@ -604,14 +618,17 @@ Proof.
           by (unfold bs; rewrite map_length; exact Hlen). apply all_bools_in.
       - unfold bs. rewrite count_true_map. apply Nat.eqb_eq. reflexivity. }
     set (af := chord_point _) in Hall, Ha1.
+    set (EQP := map (fun row => prefix_tab row d) (EQ_tab m M)).
     set (Ai := alo_i (S_i (nth q (PI_tab m M) []) n (Nat.eqb q mx) bs)
                      (nth q (map sumv (PI_tab m M)) I.zero)
-                     (rho_i (nth q (EQ_tab m M) []) mx j)).
-    assert (HAin : In Ai (case_alos (PI_tab m M) (EQ_tab m M) (map sumv (PI_tab m M)) claims n mx q c))
+                     (rho_i (nth q (EQ_tab m M) []) (nth q EQP []) mx j)).
+    assert (HAin : In Ai (case_alos (PI_tab m M) (EQ_tab m M) EQP (map sumv (PI_tab m M)) claims
+                                    n mx q c))
       by (unfold case_alos; cbv zeta;
           exact (in_map (fun bs0 => alo_i (S_i (nth q (PI_tab m M) []) n (Nat.eqb q mx) bs0)
                                           (nth q (map sumv (PI_tab m M)) I.zero)
-                                          (rho_i (nth q (EQ_tab m M) []) mx j)) _ bs Hbs)).
+                                          (rho_i (nth q (EQ_tab m M) []) (nth q EQP []) mx j))
+                        _ bs Hbs)).
     specialize (Hall Ai HAin). cbv zeta in Hall.
     apply andb_true_iff in Hall as [Hall Hlt]. apply andb_true_iff in Hall as [HAp Hle].
     (* the reals *)
