@@ -4,14 +4,15 @@
     query included) not holding mx -- each with a gap g: every sequence of the case whose
     non-max tokens are all at most j = mx - g is classified correctly (c = 0 is the sequence
     mx ... mx, without gap). The claims come as one table [claims] [q] [mx] [c] : 1 + the
-    gap, or 0 for no claim. [subcubic_cases_ok] re-derives every claim from the weights with the steps
-    of [TransformerSubcubic], from tables indexed by at most two tokens:
+    gap, or 0 for no claim. [subcubic_cases_ok] re-derives every claim from the weights with
+    the steps of [TransformerSubcubic], from tables indexed by at most two tokens:
 
     - the reference row mu (the mean row of EUPU) and the query's spread G(q) = max_x nu[q, x]
       - min_x nu[q, x], nu = EUPU - mu; Pm(mx, x) = max_i PVOU'[i, x]; omega(mx, j) =
       max_{k <= j} (max_x EVOU[k, x] - EVOU[k, mx]); rho = exp of the largest scaled EQKE[q, t]
       over t <= j less that of mx -- from the exact EQKE, so a rank-one certificate is checked
-      by the (tighter) exact score gaps;
+      by the (tighter) exact score gaps; the maxima over prefixes are tables built once per
+      label and per query ([Hulls.scan_join]), so a case costs only its arrangements;
     - A_lo = S / (S + rho (W - S)) for every arrangement of the case's non-max positions (all
       bool lists with the right count, as the cubic checker does), so the smallest positional
       sum needs no sorting argument;
