@@ -541,6 +541,28 @@ Definition expcol_of (F : float -> float) (col : list I.type) : expcol :=
 
 Definition dflt_expcol : expcol := {| ec_w := []; ec_c := 0%float; ec_a := [] |}.
 
+(** The opening of the binary64 loss checkers that read exp columns: the interval table and the
+    exp function built, d > 0 and the grid a power of two; [body F cols es] is the rest, with
+    [es] the exp columns of the table [cols]. *)
+Definition with_expcols {T : Type} (c : cdata T)
+    (body : (float -> float) -> list (list I.type) -> list expcol -> bool) : bool :=
+  match float_table (cd_weights c), exp_up_fn with
+  | Some cols, Some F =>
+      Nat.ltb 0 (w_d (cd_weights c)) && is_pow2 (pow2f (- cd_grid c)) (- cd_grid c)
+      && body F cols (map (expcol_of F) cols)
+  | _, _ => false
+  end.
+
+Lemma with_expcols_spec {T : Type} (c : cdata T) body : with_expcols c body = true ->
+  exists F cols, exp_up_fn = Some F /\ float_table (cd_weights c) = Some cols /\
+    (0 < w_d (cd_weights c))%nat /\ is_pow2 (pow2f (- cd_grid c)) (- cd_grid c) = true /\
+    body F cols (map (expcol_of F) cols) = true.
+Proof.
+  unfold with_expcols. destruct (float_table (cd_weights c)) as [cols|]; [| discriminate].
+  destruct exp_up_fn as [F|]; [| discriminate].
+  rewrite !andb_true_iff, Nat.ltb_lt. intros [[Hd Hp] Hb]. exists F, cols. auto.
+Qed.
+
 Lemma mul_up_spec (a b : R) (x y : float) :
   0 <= a -> 0 <= b -> I.F.valid_ub x = true -> I.F.valid_ub y = true ->
   le_upper (Xreal a) (I.F.toX x) -> le_upper (Xreal b) (I.F.toX y) ->
@@ -721,29 +743,23 @@ Definition check_brute_force_loss2f (c : cdata (list (list float))) : bool :=
   let d := w_d w in
   let g := cd_grid c in
   let tr := cd_trace c in
-  match float_table w, exp_up_fn with
-  | Some cols, Some F =>
-      let es := map (expcol_of F) cols in
-      Nat.ltb 0 d && is_pow2 (pow2f (- g)) (- g) &&
+  with_expcols c (fun F cols es =>
       all_below d (fun t1 =>
         let e1 := nth t1 es dflt_expcol in
         let row := nth t1 tr [] in
         all_below d (fun t2 =>
           pair_okf F e1 (nth t2 es dflt_expcol) (Nat.max t1 t2) (kbound g (nth t2 row 0%float)))) &&
       loss_claim_ok (zsum d (fun t1 => zsum d (fun t2 => fz0 (fget tr t1 t2))))
-                    (- g) d (cd_p c) (cd_q c)
-  | _, _ => false
-  end.
+                    (- g) d (cd_p c) (cd_q c)).
 
 Theorem check_brute_force_loss2f_correct c :
   check_brute_force_loss2f c = true ->
   expected_loss2 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
 Proof.
   unfold check_brute_force_loss2f.
-  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
-  destruct exp_up_fn as [F|] eqn:HF; [|discriminate].
-  rewrite !andb_true_iff, Nat.ltb_lt, !all_below_spec.
-  intros (((Hd & Hp) & Hall) & Hclaim).
+  intros H. cbv zeta in H.
+  destruct (with_expcols_spec _ _ H) as (F & cols & HF & Ht & Hd & Hp & Hb).
+  apply andb_true_iff in Hb as [Hall Hclaim]. rewrite all_below_spec in Hall.
   unfold expected_loss2. apply (loss_claim_ok_spec _ _ _ _ _ _ Hclaim).
   apply (case_table_le (model_of (cd_weights c))). intros t1 t2 H1 H2.
   specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
@@ -755,10 +771,7 @@ Definition check_symmetry_loss2f (c : cdata (list (list float))) : bool :=
   let d := w_d w in
   let g := cd_grid c in
   let tr := cd_trace c in
-  match float_table w, exp_up_fn with
-  | Some cols, Some F =>
-      let es := map (expcol_of F) cols in
-      Nat.ltb 0 d && is_pow2 (pow2f (- g)) (- g) &&
+  with_expcols c (fun F cols es =>
       all_below d (fun t2 =>
         let e2 := nth t2 es dflt_expcol in
         let row := nth t2 tr [] in
@@ -766,19 +779,16 @@ Definition check_symmetry_loss2f (c : cdata (list (list float))) : bool :=
           pair_okf F (nth t1 es dflt_expcol) e2 (Nat.max t1 t2) (kbound g (nth t1 row 0%float)))) &&
       loss_claim_ok (zsum d (fun t2 => zsum (S t2) (fun t1 =>
                        mult2z t1 t2 * fz0 (fget tr t2 t1))%Z))
-                    (- g) d (cd_p c) (cd_q c)
-  | _, _ => false
-  end.
+                    (- g) d (cd_p c) (cd_q c)).
 
 Theorem check_symmetry_loss2f_correct c :
   check_symmetry_loss2f c = true ->
   expected_loss2 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
 Proof.
   unfold check_symmetry_loss2f.
-  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
-  destruct exp_up_fn as [F|] eqn:HF; [|discriminate].
-  rewrite !andb_true_iff, Nat.ltb_lt, !all_below_spec.
-  intros (((Hd & Hp) & Hall) & Hclaim).
+  intros H. cbv zeta in H.
+  destruct (with_expcols_spec _ _ H) as (F & cols & HF & Ht & Hd & Hp & Hb).
+  apply andb_true_iff in Hb as [Hall Hclaim]. rewrite all_below_spec in Hall.
   unfold expected_loss2. apply (loss_claim_ok_spec _ _ _ _ _ _ Hclaim).
   apply (sorted_case_table_le (model_of (cd_weights c))). intros t2 t1 H2 H1.
   specialize (Hall t2 H2). rewrite all_below_spec in Hall. specialize (Hall t1 H1).
@@ -1084,27 +1094,21 @@ Definition check_brute_force_loss2r (c : cdata (list Z)) : bool :=
   let d := w_d w in
   let g := cd_grid c in
   let tr := cd_trace c in
-  match float_table w, exp_up_fn with
-  | Some cols, Some F =>
-      let es := map (expcol_of F) cols in
-      Nat.ltb 0 d && is_pow2 (pow2f (- g)) (- g) &&
+  with_expcols c (fun F cols es =>
       all_below d (fun t1 =>
         let e1 := nth t1 es dflt_expcol in
         row_le g (sum_up (fun t2 => pair_k F e1 (nth t2 es dflt_expcol) (Nat.max t1 t2)) (seq 0 d))
                (nth t1 tr 0%Z)) &&
-      loss_claim_ok (zsum d (fun t1 => nth t1 tr 0%Z)) (- g) d (cd_p c) (cd_q c)
-  | _, _ => false
-  end.
+      loss_claim_ok (zsum d (fun t1 => nth t1 tr 0%Z)) (- g) d (cd_p c) (cd_q c)).
 
 Theorem check_brute_force_loss2r_correct c :
   check_brute_force_loss2r c = true ->
   expected_loss2 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
 Proof.
   unfold check_brute_force_loss2r.
-  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
-  destruct exp_up_fn as [F|] eqn:HF; [|discriminate].
-  rewrite !andb_true_iff, Nat.ltb_lt, all_below_spec.
-  intros (((Hd & Hp) & Hall) & Hclaim).
+  intros H. cbv zeta in H.
+  destruct (with_expcols_spec _ _ H) as (F & cols & HF & Ht & Hd & Hp & Hb).
+  apply andb_true_iff in Hb as [Hall Hclaim]. rewrite all_below_spec in Hall.
   unfold expected_loss2. apply (loss_claim_ok_spec _ _ _ _ _ _ Hclaim).
   apply rsum_rows_le. intros t1 H1.
   refine (row_le_spec _ _ _ _ Hp _ (Hall t1 H1)).

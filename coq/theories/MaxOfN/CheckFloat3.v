@@ -219,10 +219,7 @@ Definition check_brute_force_loss3r (c : cdata (list (list Z))) : bool :=
   let d := w_d w in
   let g := cd_grid c in
   let tr := cd_trace c in
-  match float_table w, exp_up_fn with
-  | Some cols, Some F =>
-      let es := map (expcol_of F) cols in
-      Nat.ltb 0 d && is_pow2 (pow2f (- g)) (- g) &&
+  with_expcols c (fun F cols es =>
       all_below d (fun t1 =>
         let e1 := nth t1 es dflt_expcol in
         let row := nth t1 tr [] in
@@ -233,19 +230,16 @@ Definition check_brute_force_loss3r (c : cdata (list (list Z))) : bool :=
                            (seq 0 d))
                  (nth t2 row 0%Z))) &&
       loss_claim_okn 3 (zsum d (fun t1 => zsum d (fun t2 => nth t2 (nth t1 tr []) 0%Z)))
-                     (- g) d (cd_p c) (cd_q c)
-  | _, _ => false
-  end.
+                     (- g) d (cd_p c) (cd_q c)).
 
 Theorem check_brute_force_loss3r_correct c :
   check_brute_force_loss3r c = true ->
   expected_loss3 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
 Proof.
   unfold check_brute_force_loss3r.
-  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
-  destruct exp_up_fn as [F|] eqn:HF; [|discriminate].
-  rewrite !andb_true_iff, Nat.ltb_lt, all_below_spec.
-  intros (((Hd & Hp) & Hall) & Hclaim).
+  intros H. cbv zeta in H.
+  destruct (with_expcols_spec _ _ H) as (F & cols & HF & Ht & Hd & Hp & Hb).
+  apply andb_true_iff in Hb as [Hall Hclaim]. rewrite all_below_spec in Hall.
   unfold expected_loss3. apply (loss_claim_okn_spec _ _ _ _ _ _ _ Hclaim).
   apply rsum_rows_le. intros t1 H1. apply rsum_rows_le. intros t2 H2.
   specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
@@ -260,10 +254,7 @@ Definition check_brute_force_loss3f (c : cdata (list (list (list float)))) : boo
   let d := w_d w in
   let g := cd_grid c in
   let tr := cd_trace c in
-  match float_table w, exp_up_fn with
-  | Some cols, Some F =>
-      let es := map (expcol_of F) cols in
-      Nat.ltb 0 d && is_pow2 (pow2f (- g)) (- g) &&
+  with_expcols c (fun F cols es =>
       all_below d (fun t1 =>
         let e1 := nth t1 es dflt_expcol in
         let plane := nth t1 tr [] in
@@ -275,19 +266,16 @@ Definition check_brute_force_loss3f (c : cdata (list (list (list float)))) : boo
             triple_okf F e1 e2 (nth t3 es dflt_expcol) p12 (max3 t1 t2 t3)
               (kbound g (nth t3 row 0%float))))) &&
       loss_claim_okn 3 (zsum d (fun t1 => zsum d (fun t2 => zsum d (fun t3 =>
-                           fz0 (fget3 tr t1 t2 t3))))) (- g) d (cd_p c) (cd_q c)
-  | _, _ => false
-  end.
+                           fz0 (fget3 tr t1 t2 t3))))) (- g) d (cd_p c) (cd_q c)).
 
 Theorem check_brute_force_loss3f_correct c :
   check_brute_force_loss3f c = true ->
   expected_loss3 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
 Proof.
   unfold check_brute_force_loss3f.
-  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
-  destruct exp_up_fn as [F|] eqn:HF; [|discriminate].
-  rewrite !andb_true_iff, Nat.ltb_lt, !all_below_spec.
-  intros (((Hd & Hp) & Hall) & Hclaim).
+  intros H. cbv zeta in H.
+  destruct (with_expcols_spec _ _ H) as (F & cols & HF & Ht & Hd & Hp & Hb).
+  apply andb_true_iff in Hb as [Hall Hclaim]. rewrite all_below_spec in Hall.
   unfold expected_loss3. apply (loss_claim_okn_spec _ _ _ _ _ _ _ Hclaim).
   apply (case_table3_le (model_of (cd_weights c))). intros t1 t2 t3 H1 H2 H3.
   specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
@@ -302,10 +290,7 @@ Definition check_symmetry_loss3f (c : cdata (list (list (list float)))) : bool :
   let d := w_d w in
   let g := cd_grid c in
   let tr := cd_trace c in
-  match float_table w, exp_up_fn with
-  | Some cols, Some F =>
-      let es := map (expcol_of F) cols in
-      Nat.ltb 0 d && is_pow2 (pow2f (- g)) (- g) &&
+  with_expcols c (fun F cols es =>
       all_below d (fun t3 =>
         let e3 := nth t3 es dflt_expcol in
         let plane := nth t3 tr [] in
@@ -318,19 +303,16 @@ Definition check_symmetry_loss3f (c : cdata (list (list (list float)))) : bool :
               (kbound g (nth t1 row 0%float))))) &&
       loss_claim_okn 3 (zsum d (fun t3 => zsum (S t3) (fun t2 => zsum (S t2) (fun t1 =>
                            mult3z t1 t2 t3 * fz0 (fget3 tr t3 t2 t1))%Z)))
-                     (- g) d (cd_p c) (cd_q c)
-  | _, _ => false
-  end.
+                     (- g) d (cd_p c) (cd_q c)).
 
 Theorem check_symmetry_loss3f_correct c :
   check_symmetry_loss3f c = true ->
   expected_loss3 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
 Proof.
   unfold check_symmetry_loss3f.
-  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
-  destruct exp_up_fn as [F|] eqn:HF; [|discriminate].
-  rewrite !andb_true_iff, Nat.ltb_lt, !all_below_spec.
-  intros (((Hd & Hp) & Hall) & Hclaim).
+  intros H. cbv zeta in H.
+  destruct (with_expcols_spec _ _ H) as (F & cols & HF & Ht & Hd & Hp & Hb).
+  apply andb_true_iff in Hb as [Hall Hclaim]. rewrite all_below_spec in Hall.
   unfold expected_loss3. apply (loss_claim_okn_spec _ _ _ _ _ _ _ Hclaim).
   apply (sorted_case_table3_le (model_of (cd_weights c))). intros t3 t2 t1 H3 H2 H1.
   specialize (Hall t3 H3). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
