@@ -100,6 +100,23 @@ Definition col_info (es : bigZ) (col : list bigZ) : colinfo :=
 Definition infos (sc : Z) (cols : list (list bigZ)) : list colinfo :=
   let es := BigZ.of_Z sc in map (col_info es) cols.
 
+(** The opening of the exact loss checkers: the exact logit table built and d > 0;
+    [body sc cols inf] is the rest, with [inf] the columns' summaries. *)
+Definition with_infos {T : Type} (c : cdata T)
+    (body : Z -> list (list bigZ) -> list colinfo -> bool) : bool :=
+  match exact_table (cd_weights c) with
+  | None => false
+  | Some (sc, cols) => Nat.ltb 0 (w_d (cd_weights c)) && body sc cols (infos sc cols)
+  end.
+
+Lemma with_infos_spec {T : Type} (c : cdata T) body : with_infos c body = true ->
+  exists sc cols, exact_table (cd_weights c) = Some (sc, cols) /\
+    (0 < w_d (cd_weights c))%nat /\ body sc cols (infos sc cols) = true.
+Proof.
+  unfold with_infos. destruct (exact_table (cd_weights c)) as [[sc cols]|]; [| discriminate].
+  rewrite andb_true_iff, Nat.ltb_lt. intros [Hd Hb]. exists sc, cols. auto.
+Qed.
+
 Definition col_ok (p : mlp) (sc : Z) (ci : colinfo) (t : nat) : Prop :=
   length (ci_w ci) = mlp_d p /\ length (ci_a ci) = mlp_d p /\
   forall j, (j < mlp_d p)%nat ->
@@ -341,27 +358,22 @@ Definition check_brute_force_loss2 (c : cdata (list (list float))) : bool :=
   let d := w_d w in
   let g := cd_grid c in
   let tr := cd_trace c in
-  match exact_table w with
-  | None => false
-  | Some (sc, cols) =>
-      let inf := infos sc cols in
-      Nat.ltb 0 d &&
+  with_infos c (fun sc cols inf =>
       all_below d (fun t1 =>
         let c1 := nth t1 inf dflt_col in
         all_below d (fun t2 =>
           pair_ok c1 (nth t2 inf dflt_col) (Nat.max t1 t2) g sc (fget tr t1 t2))) &&
       loss_claim_ok (zsum d (fun t1 => zsum d (fun t2 => fz0 (fget tr t1 t2))))
-                    (- g) d (cd_p c) (cd_q c)
-  end.
+                    (- g) d (cd_p c) (cd_q c)).
 
 Theorem check_brute_force_loss2_correct c :
   check_brute_force_loss2 c = true ->
   expected_loss2 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
 Proof.
   unfold check_brute_force_loss2.
-  destruct (exact_table (cd_weights c)) as [[sc cols]|] eqn:Hx; [|discriminate].
-  rewrite !andb_true_iff, Nat.ltb_lt, !all_below_spec.
-  intros ((Hd & Hall) & Hclaim).
+  intros H. cbv zeta in H.
+  destruct (with_infos_spec _ _ H) as (sc & cols & Hx & Hd & Hb).
+  apply andb_true_iff in Hb as [Hall Hclaim]. rewrite all_below_spec in Hall.
   unfold expected_loss2. apply (loss_claim_ok_spec _ _ _ _ _ _ Hclaim).
   apply (case_table_le (model_of (cd_weights c))). intros t1 t2 H1 H2.
   specialize (Hall t1 H1). rewrite all_below_spec in Hall.
@@ -395,28 +407,23 @@ Definition check_symmetry_loss2 (c : cdata (list (list float))) : bool :=
   let d := w_d w in
   let g := cd_grid c in
   let tr := cd_trace c in
-  match exact_table w with
-  | None => false
-  | Some (sc, cols) =>
-      let inf := infos sc cols in
-      Nat.ltb 0 d &&
+  with_infos c (fun sc cols inf =>
       all_below d (fun t2 =>
         let c2 := nth t2 inf dflt_col in
         all_below (Datatypes.S t2) (fun t1 =>
           pair_ok (nth t1 inf dflt_col) c2 (Nat.max t1 t2) g sc (fget tr t2 t1))) &&
       loss_claim_ok (zsum d (fun t2 => zsum (Datatypes.S t2) (fun t1 =>
                        mult2z t1 t2 * fz0 (fget tr t2 t1))%Z))
-                    (- g) d (cd_p c) (cd_q c)
-  end.
+                    (- g) d (cd_p c) (cd_q c)).
 
 Theorem check_symmetry_loss2_correct c :
   check_symmetry_loss2 c = true ->
   expected_loss2 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
 Proof.
   unfold check_symmetry_loss2.
-  destruct (exact_table (cd_weights c)) as [[sc cols]|] eqn:Hx; [|discriminate].
-  rewrite !andb_true_iff, Nat.ltb_lt, !all_below_spec.
-  intros ((Hd & Hall) & Hclaim).
+  intros H. cbv zeta in H.
+  destruct (with_infos_spec _ _ H) as (sc & cols & Hx & Hd & Hb).
+  apply andb_true_iff in Hb as [Hall Hclaim]. rewrite all_below_spec in Hall.
   unfold expected_loss2. apply (loss_claim_ok_spec _ _ _ _ _ _ Hclaim).
   apply (sorted_case_table_le (model_of (cd_weights c))). intros t2 t1 H2 H1.
   specialize (Hall t2 H2). rewrite all_below_spec in Hall.
@@ -439,15 +446,10 @@ Definition check_convexity_loss2 (c : cdata (list float)) : bool :=
   let d := w_d w in
   let g := cd_grid c in
   let tr := cd_trace c in
-  match exact_table w with
-  | None => false
-  | Some (sc, cols) =>
-      let inf := infos sc cols in
+  with_infos c (fun sc cols inf =>
       let e0 := Z.min (- g) sc in
-      Nat.ltb 0 d &&
       all_below d (fun s => diag_ok (nth s inf dflt_col) s g sc (nth s tr 0%float)) &&
-      loss_claim_ok (conv_total tr cols g sc e0 d) e0 d (cd_p c) (cd_q c)
-  end.
+      loss_claim_ok (conv_total tr cols g sc e0 d) e0 d (cd_p c) (cd_q c)).
 
 Lemma conv_term_spec w sc cols tr g s y :
   exact_table w = Some (sc, cols) -> (s < w_d w)%nat -> (y < w_d w)%nat ->
@@ -471,9 +473,9 @@ Theorem check_convexity_loss2_correct c :
   expected_loss2 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
 Proof.
   unfold check_convexity_loss2.
-  destruct (exact_table (cd_weights c)) as [[sc cols]|] eqn:Hx; [|discriminate].
-  rewrite !andb_true_iff, Nat.ltb_lt, all_below_spec.
-  intros ((Hd & Hall) & Hclaim).
+  intros H. cbv zeta in H.
+  destruct (with_infos_spec _ _ H) as (sc & cols & Hx & Hd & Hb).
+  apply andb_true_iff in Hb as [Hall Hclaim]. rewrite all_below_spec in Hall.
   set (w := cd_weights c) in *. set (g := cd_grid c) in *. set (tr := cd_trace c) in *.
   assert (Hl : forall s, (s < w_d w)%nat ->
             lse (w_d w) (logits2 (model_of w) s s) <= IZR (fz0 (nth s tr 0%float)) * bpow radix2 (- g)).

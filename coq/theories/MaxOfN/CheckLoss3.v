@@ -244,11 +244,7 @@ Definition check_brute_force_loss3 (c : cdata (list (list (list float)))) : bool
   let d := w_d w in
   let g := cd_grid c in
   let tr := cd_trace c in
-  match exact_table w with
-  | None => false
-  | Some (sc, cols) =>
-      let inf := infos sc cols in
-      Nat.ltb 0 d &&
+  with_infos c (fun sc cols inf =>
       all_below d (fun t1 =>
         let c1 := nth t1 inf dflt_col in
         all_below d (fun t2 =>
@@ -256,17 +252,16 @@ Definition check_brute_force_loss3 (c : cdata (list (list (list float)))) : bool
           all_below d (fun t3 =>
             triple_ok c1 c2 (nth t3 inf dflt_col) (max3 t1 t2 t3) g sc (fget3 tr t1 t2 t3)))) &&
       loss_claim_okn 3 (zsum d (fun t1 => zsum d (fun t2 => zsum d (fun t3 =>
-                            fz0 (fget3 tr t1 t2 t3))))) (- g) d (cd_p c) (cd_q c)
-  end.
+                            fz0 (fget3 tr t1 t2 t3))))) (- g) d (cd_p c) (cd_q c)).
 
 Theorem check_brute_force_loss3_correct c :
   check_brute_force_loss3 c = true ->
   expected_loss3 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
 Proof.
   unfold check_brute_force_loss3.
-  destruct (exact_table (cd_weights c)) as [[sc cols]|] eqn:Hx; [|discriminate].
-  rewrite !andb_true_iff, Nat.ltb_lt, !all_below_spec.
-  intros ((Hd & Hall) & Hclaim).
+  intros H. cbv zeta in H.
+  destruct (with_infos_spec _ _ H) as (sc & cols & Hx & Hd & Hb).
+  apply andb_true_iff in Hb as [Hall Hclaim]. rewrite all_below_spec in Hall.
   unfold expected_loss3. apply (loss_claim_okn_spec _ _ _ _ _ _ _ Hclaim).
   apply (case_table3_le (model_of (cd_weights c))). intros t1 t2 t3 H1 H2 H3.
   specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
@@ -281,11 +276,7 @@ Definition check_symmetry_loss3 (c : cdata (list (list (list float)))) : bool :=
   let d := w_d w in
   let g := cd_grid c in
   let tr := cd_trace c in
-  match exact_table w with
-  | None => false
-  | Some (sc, cols) =>
-      let inf := infos sc cols in
-      Nat.ltb 0 d &&
+  with_infos c (fun sc cols inf =>
       all_below d (fun t3 =>
         let c3 := nth t3 inf dflt_col in
         all_below (Datatypes.S t3) (fun t2 =>
@@ -294,17 +285,16 @@ Definition check_symmetry_loss3 (c : cdata (list (list (list float)))) : bool :=
             triple_ok (nth t1 inf dflt_col) c2 c3 (max3 t1 t2 t3) g sc (fget3 tr t3 t2 t1)))) &&
       loss_claim_okn 3 (zsum d (fun t3 => zsum (Datatypes.S t3) (fun t2 => zsum (Datatypes.S t2) (fun t1 =>
                             mult3z t1 t2 t3 * fz0 (fget3 tr t3 t2 t1))%Z)))
-                     (- g) d (cd_p c) (cd_q c)
-  end.
+                     (- g) d (cd_p c) (cd_q c)).
 
 Theorem check_symmetry_loss3_correct c :
   check_symmetry_loss3 c = true ->
   expected_loss3 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
 Proof.
   unfold check_symmetry_loss3.
-  destruct (exact_table (cd_weights c)) as [[sc cols]|] eqn:Hx; [|discriminate].
-  rewrite !andb_true_iff, Nat.ltb_lt, !all_below_spec.
-  intros ((Hd & Hall) & Hclaim).
+  intros H. cbv zeta in H.
+  destruct (with_infos_spec _ _ H) as (sc & cols & Hx & Hd & Hb).
+  apply andb_true_iff in Hb as [Hall Hclaim]. rewrite all_below_spec in Hall.
   unfold expected_loss3. apply (loss_claim_okn_spec _ _ _ _ _ _ _ Hclaim).
   apply (sorted_case_table3_le (model_of (cd_weights c))). intros t3 t2 t1 H3 H2 H1.
   specialize (Hall t3 H3). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
@@ -344,27 +334,22 @@ Definition check_convexity_loss3 (c : cdata (list (list float))) : bool :=
   let d := w_d w in
   let g := cd_grid c in
   let tr := cd_trace c in
-  match exact_table w with
-  | None => false
-  | Some (sc, cols) =>
-      let inf := infos sc cols in
-      Nat.ltb 0 d &&
+  with_infos c (fun sc cols inf =>
       all_below d (fun t3 =>
         let c3 := nth t3 inf dflt_col in
         all_below (Datatypes.S t3) (fun t =>
           let ct := nth t inf dflt_col in
           triple_ok ct ct c3 t3 g sc (fget tr t3 t))) &&
-      loss_claim_okn 3 (conv3_total tr d) (- g - 1) d (cd_p c) (cd_q c)
-  end.
+      loss_claim_okn 3 (conv3_total tr d) (- g - 1) d (cd_p c) (cd_q c)).
 
 Theorem check_convexity_loss3_correct c :
   check_convexity_loss3 c = true ->
   expected_loss3 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
 Proof.
   unfold check_convexity_loss3.
-  destruct (exact_table (cd_weights c)) as [[sc cols]|] eqn:Hx; [|discriminate].
-  rewrite !andb_true_iff, Nat.ltb_lt, !all_below_spec.
-  intros ((Hd & Hall) & Hclaim).
+  intros H. cbv zeta in H.
+  destruct (with_infos_spec _ _ H) as (sc & cols & Hx & Hd & Hb).
+  apply andb_true_iff in Hb as [Hall Hclaim]. rewrite all_below_spec in Hall.
   set (w := cd_weights c) in *. set (g := cd_grid c) in *. set (tr := cd_trace c) in *.
   assert (Hb : forall t c3, (t <= c3)%nat -> (c3 < w_d w)%nat ->
             f3 (model_of w) t t c3 <= IZR (fz0 (fget tr c3 t)) * bpow radix2 (- g)).
