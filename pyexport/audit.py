@@ -66,9 +66,10 @@ def coverage(doc: dict) -> dict:
 def library_files(doc: dict) -> list[dict]:
     """The prover sources and templates a kernel check of this certificate reads, hashed."""
     from pyexport.families import get
+    from pyexport.verify import coq_sources
 
     package = get(cert.family_name(doc)).package
-    paths = sorted((REPO_ROOT / "coq" / "theories").rglob("*.v"))
+    paths = coq_sources()
     paths += sorted((REPO_ROOT / "lean" / "PyExport").rglob("*.lean"))
     paths += sorted((REPO_ROOT / "templates").glob(f"*/{package}/*.j2"))
     paths.append(REPO_ROOT / "coq" / "audit_allowlist.txt")

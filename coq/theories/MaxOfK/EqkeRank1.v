@@ -54,9 +54,6 @@ Proof.
   rewrite Hvb. field. exact Hne.
 Qed.
 
-Lemma rsum_abs_le (N : nat) (f : nat -> R) : rsum N f <= rsum N (fun i => Rabs (f i)).
-Proof. apply rsum_le. intros i _. apply Rle_abs. Qed.
-
 Lemma rank1_error q k1 k2 (lo hi : nat -> R) :
   (forall h, (h < H)%nat -> lo h <= B' k1 h <= hi h /\ lo h <= B' k2 h <= hi h) ->
   rsum H (fun h => A' q h * B' k1 h) - rsum H (fun h => A' q h * B' k2 h)

@@ -47,7 +47,6 @@ On the Coq side `CheckSubcubic.v` does not need this (it re-derives the score ga
 * `PyExport.rank1_error`: `R q k₁ - R q k₂ ≤ ∑ h, |A' q h| * (hi h - lo h)`.
 * `PyExport.rank1_gap`: `u q * (v m - v k) - ε q ≤ ∑ h, A q h * B m h - ∑ h, A q h * B k h`.
 * `PyExport.Transformer.EQKE_rank1_gap`: the same for `EQKE q mx - EQKE q k`.
-* `PyExport.sum_le_sum_abs` (Coq `rsum_abs_le`): `∑ i, f i ≤ ∑ i, |f i|`.
 * Lean-only helpers: `PyExport.rank1_sum_expand` (the sum of
   `(f h - c * a h) * (g h - e * a h)` expanded), `PyExport.Transformer.EQKE_eq_sum_EK`
   (`EQKE t t' = ∑ h, qvec t h * EK t' h`, by `rfl`).
@@ -73,10 +72,6 @@ namespace PyExport
 section General
 
 variable {ι : Type*} [Fintype ι]
-
-/-- Coq `rsum_abs_le`: a sum is at most the sum of the absolute values. -/
-theorem sum_le_sum_abs (f : ι → ℝ) : ∑ i, f i ≤ ∑ i, |f i| :=
-  Finset.sum_le_sum fun i _ => le_abs_self (f i)
 
 /-- The sum of `(f h - c a h) (g h - e a h)`, expanded:
 `∑ f g - e ∑ f a - c ∑ g a + c e ∑ a a`. -/
