@@ -286,9 +286,12 @@ Definition subcubic_cases_ok (m : transformer) (M : imodel) (claims : list (list
     let Om := omega_tab EV rowmaxs d mx in
     let F := F_i mus (map (Pm_i PV n mx) (seq 0 d)) (nth mx EV []) d mx in
     let F1 := F (I.fromZ prec 1) in
-    let ai := I.singleton (chord_point (flat_map (fun q => flat_map (fun c =>
-                if claimed claims q mx c && negb (Nat.eqb c 0)
-                then case_alos PI EQ EQP Ws claims n mx q c else []) (seq 0 n)) (seq 0 (S mx)))) in
+    (* [q][c] : the claimed case's A_lo per arrangement, computed once for the chord point
+       and the checks *)
+    let alos := map (fun q => map (fun c =>
+                  if claimed claims q mx c && negb (Nat.eqb c 0)
+                  then case_alos PI EQ EQP Ws claims n mx q c else []) (seq 0 n)) (seq 0 (S mx)) in
+    let ai := I.singleton (chord_point (concat (concat alos))) in
     let Fa := F ai in
     all_below (S mx) (fun q =>
       let G := nth q Gs I.zero in
@@ -303,7 +306,7 @@ Definition subcubic_cases_ok (m : transformer) (M : imodel) (claims : list (list
                          && ilt_check prec (chord_i G Fa F1
                                               (nth (mx - gap_of claims q mx c) Om I.zero)
                                               ai Ap) I.zero)
-                       (case_alos PI EQ EQP Ws claims n mx q c))))))).
+                       (nth c (nth q alos []) []))))))).
 
 (** ** Soundness *)
 
@@ -630,6 +633,8 @@ Proof.
                                           (nth q (map sumv (PI_tab m M)) I.zero)
                                           (rho_i (nth q (EQ_tab m M) []) (nth q EQP []) mx j))
                         _ bs Hbs)).
+    rewrite nth_map_seq, nth_map_seq, Hcl in Hall by lia.
+    rewrite (proj2 (Nat.eqb_neq c 0) Hc0) in Hall. cbn [negb andb] in Hall.
     specialize (Hall Ai HAin). cbv zeta in Hall.
     apply andb_true_iff in Hall as [Hall Hlt]. apply andb_true_iff in Hall as [HAp Hle].
     (* the reals *)
