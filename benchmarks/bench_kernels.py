@@ -50,7 +50,8 @@ from pyexport.families.max_of_n_mlp.model import CONFIGS, ModelConfig, model_fro
 from pyexport.families.max_of_n_mlp.train import train
 from pyexport.proof import run
 from pyexport.render import render
-from pyexport.verify import _coq_flags, build_coq_library, verify
+from pyexport import coq_library
+from pyexport.verify import verify
 
 SIZES = (16, 32, 64, 128)
 STRATEGIES = ("brute-force", "symmetry", "convexity")
@@ -65,7 +66,7 @@ def model_for(d: int):
 
 def _coqc_seconds(path: Path, work: Path) -> float:
     start = time.perf_counter()
-    subprocess.run(["coqc", *_coq_flags(work), str(path)], cwd=work, check=True,
+    subprocess.run(["coqc", *coq_library.coqc_flags(coq_library.built(), work), str(path)], cwd=work, check=True,
                    capture_output=True)
     return time.perf_counter() - start
 
@@ -356,9 +357,10 @@ def main() -> None:
         return transformer_kernels(OUT)
     if args.sizes:
         return scaling(OUT, args.sizes)
-    ok, out = build_coq_library()
-    if not ok:
-        raise SystemExit(out)
+    try:
+        coq_library.built()
+    except coq_library.CoqBuildError as exc:
+        raise SystemExit(str(exc))
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         jobs = [(d, s, q) for d in SIZES for q in ("loss", "accuracy") for s in STRATEGIES]

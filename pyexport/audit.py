@@ -27,7 +27,8 @@ from pathlib import Path
 
 from pyexport import archive
 from pyexport import certificate as cert
-from pyexport.render import REPO_ROOT
+from pyexport import coq_library
+from pyexport.resources import COQ_SOURCE_DIR, LEAN_DIR, TEMPLATES_DIR, display_path
 
 SMOKE_KINDS = ("bound-one-unit-unsound", "relation-flipped", "trace-entry-weakened",
                "trace-case-removed", "weight-ulp-stale-hash", "strategy-swapped",
@@ -66,14 +67,13 @@ def coverage(doc: dict) -> dict:
 def library_files(doc: dict) -> list[dict]:
     """The prover sources and templates a kernel check of this certificate reads, hashed."""
     from pyexport.families import get
-    from pyexport.verify import coq_sources
 
     package = get(cert.family_name(doc)).package
-    paths = coq_sources()
-    paths += sorted((REPO_ROOT / "lean" / "PyExport").rglob("*.lean"))
-    paths += sorted((REPO_ROOT / "templates").glob(f"*/{package}/*.j2"))
-    paths.append(REPO_ROOT / "coq" / "audit_allowlist.txt")
-    return [{"file": str(p.relative_to(REPO_ROOT)),
+    paths = coq_library.coq_sources()
+    paths += sorted((LEAN_DIR / "PyExport").rglob("*.lean"))
+    paths += sorted(TEMPLATES_DIR.glob(f"*/{package}/*.j2"))
+    paths.append(COQ_SOURCE_DIR / "audit_allowlist.txt")
+    return [{"file": display_path(p),
              "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in paths]
 
 
@@ -117,7 +117,8 @@ def coqchk(work: Path) -> dict | None:
     if len(compiled) != 1:
         return {"verdict": "error", "message": "no compiled certificate to re-check"}
     module = f"PyExportCerts.{compiled[0].stem}"
-    argv = ["coqchk", "-silent", "-o", "-R", str(REPO_ROOT / "coq" / "theories"), "PyExport",
+    library = coq_library.built()
+    argv = ["coqchk", "-silent", "-o", "-R", str(library / "theories"), "PyExport",
             "-Q", str(work), "PyExportCerts", "-norec", module]
     start = time.perf_counter()
     try:

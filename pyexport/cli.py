@@ -297,12 +297,12 @@ def summarize_axioms(axioms: list[str]) -> str:
 
 def _library_size(results) -> dict | None:
     """The Coq lemma library's term size, when Coq ran (measured once, then cached)."""
-    from pyexport.verify import coq_library_size
+    from pyexport.coq_library import library_size
 
     if not any(r.prover == "coq" and r.verdict in ("accepted", "rejected") for r in results):
         return None
     try:
-        size = coq_library_size()
+        size = library_size()
     except RuntimeError as exc:
         print(f"pyexport: library term size not measured: {str(exc)[-300:]}", file=sys.stderr)
         return None

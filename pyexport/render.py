@@ -18,9 +18,7 @@ from pathlib import Path
 import jinja2
 
 from pyexport.certificate import atomic_write_text
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = REPO_ROOT / "templates"
+from pyexport.resources import TEMPLATES_DIR
 # prover -> (check file template, data module template, file suffix)
 PROVERS = {"coq": ("certificate.v.j2", "data.v.j2", ".v"),
            "lean": ("certificate.lean.j2", None, ".lean")}
@@ -74,7 +72,7 @@ def render_files(doc: dict, prover: str,
     template_name, data_template, suffix = PROVERS[prover]
     ctx = context(doc, prover, native)
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES / prover / _family(doc).package),
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR / prover / _family(doc).package),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,

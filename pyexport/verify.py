@@ -12,8 +12,6 @@ axioms go beyond the allow-list of the prover's standard library.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import shlex
 import shutil
@@ -24,12 +22,11 @@ from collections import deque
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from pyexport import coq_library
 from pyexport.families import UnsupportedCertificate
 from pyexport.kernels.termsize import TermSize, TermStreamError, declarations_size
-from pyexport.render import REPO_ROOT, render
-
-COQ_DIR = REPO_ROOT / "coq"
-LEAN_DIR = REPO_ROOT / "lean"
+from pyexport.render import render
+from pyexport.resources import LEAN_DIR
 COQ_INSTALL = ("apt-get install -y coq libcoq-interval libcoq-coquelicot libcoq-flocq "
                "libcoq-elpi (Debian/Ubuntu; Coq 8.16 with Interval 4.6), or `make coq-deps`")
 LEAN_INSTALL = ("install elan (the Lean toolchain manager), then in lean/: "
@@ -197,33 +194,11 @@ def coq_axioms(output: str) -> list[str]:
 
 def coq_allowed(name: str) -> bool:
     """Whether an axiom is in coq/audit_allowlist.txt, by exact name."""
-    allowed = {p.strip() for p in (COQ_DIR / "audit_allowlist.txt").read_text().splitlines()
-               if p.strip() and not p.startswith("#")}
-    return name in allowed
+    return name in coq_library.allowed_axioms()
 
 
-def _coq_flags(work: Path) -> list[str]:
-    return ["-q", "-R", str(COQ_DIR / "theories"), "PyExport", "-R", str(COQ_DIR / "termsize"),
-            "PyExportTools", "-Q", str(work), "PyExportCerts"]
-
-
-def build_coq_library() -> tuple[bool, str]:
-    """`make -C coq` plus the term-size tools; (ok, output)."""
-    code, out, _ = _run(["make", "-C", str(COQ_DIR)], REPO_ROOT)
-    if code:
-        return False, out
-    for name in ("TermSize.v", "LibrarySize.v"):
-        src = COQ_DIR / "termsize" / name
-        vo = src.with_suffix(".vo")
-        if not vo.exists() or vo.stat().st_mtime < src.stat().st_mtime:
-            code, out2, _ = _run(["coqc", "-q", "-R", str(COQ_DIR / "termsize"), "PyExportTools",
-                                  str(src)], COQ_DIR / "termsize")
-            if code:
-                return False, out2
-    return True, ""
-
-
-def _coq_measure(work: Path, module: str, data: list[str], theorem: str) -> tuple[int, int]:
+def _coq_measure(library: Path, work: Path, module: str, data: list[str],
+                 theorem: str) -> tuple[int, int]:
     """DAG and tree size of the certificate's data (Ltac2 walk) and theorem (coq-elpi walk:
     its proof is opaque). Each data module is measured by its own coqc, whose node stream is
     read as it comes, so memory stays that of one module; the DAG is shared within a data
@@ -245,7 +220,8 @@ def _coq_measure(work: Path, module: str, data: list[str], theorem: str) -> tupl
             lines.append(f'Elpi pyexport_library_nodes "--constants" "{module}.{theorem}".')
         measure = work / f"Measure_{owner}.v"
         measure.write_text("\n".join(lines) + "\n")
-        total += _streamed_size(["coqc", *_coq_flags(work), str(measure)], work)
+        total += _streamed_size(["coqc", *coq_library.coqc_flags(library, work), str(measure)],
+                                work)
     return total.dag, total.tree
 
 
@@ -271,54 +247,17 @@ def _streamed_size(argv: list[str], cwd: Path) -> TermSize:
     return size
 
 
-def coq_sources() -> list[Path]:
-    """The Coq library's files: shared machinery in coq/theories, one folder per family."""
-    return sorted((COQ_DIR / "theories").rglob("*.v"))
-
-
-def _coq_module(path: Path) -> str:
-    """The logical name of a library file (coq/theories/MaxOfK/CheckCubic.vo:
-    PyExport.MaxOfK.CheckCubic)."""
-    return ".".join(("PyExport", *path.relative_to(COQ_DIR / "theories").with_suffix("").parts))
-
-
-def coq_library_size() -> dict:
-    """Fixed cost: node counts of every constant of the PyExport Coq library (cached)."""
-    vos = sorted((COQ_DIR / "theories").rglob("*.vo"))
-    digest = hashlib.sha256(b"".join(p.read_bytes() for p in vos)).hexdigest()[:16]
-    cache = COQ_DIR / ".library-size.json"
-    if cache.exists():
-        cached = json.loads(cache.read_text())
-        if cached.get("digest") == digest:
-            return cached
-    names = [_coq_module(p) for p in vos]
-    with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "LibraryNodes.v"
-        src.write_text("Require Import PyExportTools.LibrarySize.\n"
-                       + "".join(f"Require {name}.\n" for name in names)
-                       + "Elpi pyexport_library_nodes " + " ".join(f'"{name}"' for name in names)
-                       + ".\n")
-        code, out, _ = _run(["coqc", *_coq_flags(Path(tmp)), str(src)], Path(tmp))
-    if code:
-        raise RuntimeError(f"library size measurement failed:\n{_tail(out)}")
-    size = declarations_size(out)
-    result = {"digest": digest, "term_size_dag": size.dag, "term_size_tree": size.tree,
-              "modules": names}
-    cache.write_text(json.dumps(result, indent=1) + "\n")
-    return result
-
-
 def verify_coq(doc: dict, work: Path, native: bool, timeout: float | None,
                term_size: bool = True) -> KernelResult:
     if not shutil.which("coqc"):
         return KernelResult("coq", "not-installed", message=f"coqc not found; {COQ_INSTALL}")
-    ok, out = build_coq_library()
-    if not ok:
-        return KernelResult("coq", "error",
-                            message=f"the Coq library does not build:\n{_tail(out)}")
+    try:
+        library = coq_library.built()
+    except coq_library.CoqBuildError as exc:
+        return KernelResult("coq", "error", message=str(exc))
     paths, ctx = render(doc, "coq", work, native=native)  # data modules, then the check file
-    argvs = [["coqc", *_coq_flags(work), str(path)] for path in paths]
-    result, out = _audit_and_run("coq", coq_sources(), paths,
+    argvs = [["coqc", *coq_library.coqc_flags(library, work), str(path)] for path in paths]
+    result, out = _audit_and_run("coq", coq_library.coq_sources(library), paths,
                                  argvs, work, " && ".join(map(shlex.join, argvs)), native,
                                  timeout)
     if result.verdict != "accepted":
@@ -327,7 +266,7 @@ def verify_coq(doc: dict, work: Path, native: bool, timeout: float | None,
     if _refuse_axioms(result, [a for a in result.axioms if not coq_allowed(a)]) or not term_size:
         return result
     result.term_size_dag, result.term_size_tree = _coq_measure(
-        work, ctx["module_name"], list(ctx["DATA_NAMES"]), ctx["THEOREM_NAME"])
+        library, work, ctx["module_name"], list(ctx["DATA_NAMES"]), ctx["THEOREM_NAME"])
     return result
 
 
@@ -348,6 +287,11 @@ def lean_term_size(output: str) -> tuple[int | None, int | None]:
     return sum(int(d) for _, d in rows), sum(int(t) for t, _ in rows)
 
 
+def lean_sources() -> list[Path]:
+    """The Lean library's files (the root module and everything under PyExport/)."""
+    return [LEAN_DIR / "PyExport.lean", *sorted((LEAN_DIR / "PyExport").rglob("*.lean"))]
+
+
 def verify_lean(doc: dict, work: Path, native: bool, timeout: float | None,
                 term_size: bool = True) -> KernelResult:
     lake = shutil.which("lake")
@@ -356,7 +300,7 @@ def verify_lean(doc: dict, work: Path, native: bool, timeout: float | None,
     paths, _ = render(doc, "lean", work, native=native)
     argv = [lake, "env", "lean", str(paths[-1])]
     command = f"cd {shlex.quote(str(LEAN_DIR))} && {shlex.join(argv)}"
-    result, out = _audit_and_run("lean", sorted(LEAN_DIR.glob("PyExport/*.lean")), paths,
+    result, out = _audit_and_run("lean", lean_sources(), paths,
                                  [argv], LEAN_DIR, command, native, timeout)
     if result.verdict != "accepted":
         return result

@@ -20,7 +20,8 @@ from pyexport.checker import check
 from pyexport.families.max_of_n_mlp.kernels import coq_context
 from pyexport.families.max_of_n_mlp.model import WEIGHT_KEYS
 from pyexport.render import render_text
-from pyexport.verify import COQ_DIR, coq_allowed, verify
+from pyexport import coq_library
+from pyexport.verify import coq_allowed, verify
 from pyexport.weights import weights_sha256
 from tests.conftest import certificate_of, edit_array, random_model
 
@@ -170,14 +171,14 @@ def test_coq_rejects_tampered_three_token_certificates(tmp_path, monkeypatch, ta
 
 
 def test_coq_library_audit_passes():
-    out = subprocess.run(["make", "-C", str(COQ_DIR), "audit"], capture_output=True, text=True)
+    """`make audit` in the library the kernel checks use (the per-user build)."""
+    out = subprocess.run(["make", "-C", str(coq_library.built()), "audit"], capture_output=True,
+                         text=True)
     assert out.returncode == 0 and "AUDIT OK" in out.stdout, out.stdout + out.stderr
 
 
 def test_library_fixed_cost_is_measured():
-    from pyexport.verify import coq_library_size
-
-    size = coq_library_size()
+    size = coq_library.library_size()
     assert size["term_size_tree"] >= size["term_size_dag"] > 10_000
     assert {"PyExport.MaxOfN.CheckLoss", "PyExport.MaxOfK.CheckSubcubic", "PyExport.Sums"} <= \
         set(size["modules"])
@@ -250,10 +251,10 @@ def test_transformer_brute_force_checker(tmp_path, rows, p, q, accepted):
     """The Max-of-K brute-force accuracy checker on a hand-sized transformer (d_vocab 2,
     n_ctx 2, d_model = d_head = 1; logits of (t0, t1) computed by hand in the commit that
     added it): honest claims are proved, overstated row counts and claims are not."""
-    subprocess.run(["make", "-C", str(COQ_DIR)], check=True, capture_output=True)
     path = tmp_path / "TransformerDemo.v"
     path.write_text(TRANSFORMER_DEMO.format(rows=rows, p=p, q=q))
-    out = subprocess.run(["coqc", "-R", str(COQ_DIR / "theories"), "PyExport", str(path)],
+    out = subprocess.run(["coqc", "-R", str(coq_library.built() / "theories"), "PyExport",
+                          str(path)],
                          capture_output=True, text=True, cwd=tmp_path)
     assert (out.returncode == 0) == accepted, out.stdout + out.stderr
 
