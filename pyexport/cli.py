@@ -1,4 +1,6 @@
-"""Command line: `pyexport models|train|prove|check|render|verify|audit|mutate|report|demo`.
+"""Command line: `pyexport models|train|prove|check|render|verify|sweep|audit|mutate|report|demo`.
+
+A thin layer over `pyexport.api`: it parses arguments, calls the API and prints its results.
 
 Exit codes: 0 success (for `check`/`verify`: accepted), 1 rejected certificate or failed run,
 2 unusable input (unreadable, malformed, unknown schema, bad arguments, a file that exists).
@@ -9,22 +11,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
-from pyexport import archive
+from pyexport import api, archive
 from pyexport import certificate as cert
-from pyexport.families import load_model
+from pyexport.api import UsageError
 from pyexport.interval import EnclosureOverflow
 from pyexport.weights import SHIPPED_DIR, ModelError
 
 CERTIFICATES_DIR = Path("certificates")
 DEFAULT_MODEL = "max2-d64"  # the shipped default: the tutorial's task at d_vocab 64
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
-
-
-class UsageError(ValueError):
-    """A request that cannot be carried out as asked (an output that exists, ...)."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,10 +104,26 @@ def _parser() -> argparse.ArgumentParser:
                    help="kernel time limit in seconds (default 3600): verdict `timeout`")
     s.add_argument("--native", action="store_true",
                    help="close by native compilation (native_decide / native_compute)")
-    s.add_argument("--no-term-size", dest="term_size", action="store_false",
-                   help="skip measuring the checked term size (it walks every node: minutes "
-                        "at millions of trace entries)")
+    _term_size_option(s)
+    _executor_options(s)
     s.set_defaults(run=cmd_verify)
+
+    s = sub.add_parser("sweep", help="prove models x strategies x quantities into an archive, "
+                       "then check and kernel-check each, as independent jobs")
+    s.add_argument("--models", nargs="+", required=True, help="shipped names or model files")
+    s.add_argument("--strategies", nargs="+", default=None,
+                   help="default: every strategy of each model's family")
+    s.add_argument("--quantities", nargs="+", choices=["loss", "accuracy"], default=None,
+                   help="default: both (where the strategy proves it)")
+    s.add_argument("-o", "--output", type=Path, default=CERTIFICATES_DIR, help="archive folder")
+    s.add_argument("--prover", default="all", choices=["lean", "coq", "all"])
+    s.add_argument("--timeout", type=float, default=None,
+                   help="each kernel's time limit in seconds (default 3600): verdict `timeout`, "
+                        "and the job is retried once")
+    s.add_argument("--json", action="store_true")
+    _term_size_option(s)
+    _executor_options(s)
+    s.set_defaults(run=cmd_sweep)
 
     s = sub.add_parser("audit", help="what a certificate proves, on what it rests, and "
                        "re-checks a reviewer can trust")
@@ -142,20 +157,22 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def cmd_models(args) -> int:
-    from pyexport.families import trainable_configs
-    from pyexport.weights import shipped_cards
+def _term_size_option(s) -> None:
+    s.add_argument("--no-term-size", dest="term_size", action="store_false",
+                   help="skip measuring the checked term size (it walks every node: minutes "
+                        "at millions of trace entries)")
 
-    rows = []
-    for name, card in shipped_cards().items():
-        path = SHIPPED_DIR / card.get("weights_file", f"{name}.safetensors")
-        rows.append({"name": name, "kind": "shipped",
-                     "family": card.get("family", cert.LEGACY_FAMILY),
-                     "config": card["config"], "path": str(path), "present": path.is_file(),
-                     "weights_sha256": card.get("weights_sha256")})
-    for name, (family, config) in trainable_configs().items():
-        rows.append({"name": name, "kind": "trainable config", "family": family.name,
-                     "config": config.to_json(), "path": "", "present": False})
+
+def _executor_options(s) -> None:
+    s.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                   help="local worker processes for --all and sweeps (default: one per core; "
+                        "1 runs in this process)")
+    s.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run the jobs on this Dask cluster (tcp://host:8786) instead")
+
+
+def cmd_models(args) -> int:
+    rows = api.models()
     if args.json:
         print(json.dumps(rows, indent=1))
     else:
@@ -169,80 +186,32 @@ def cmd_models(args) -> int:
 
 
 def cmd_train(args) -> int:
-    import dataclasses
-
-    from pyexport.families import trainable_configs
-    from pyexport.weights import save_model
-
-    configs = trainable_configs()
-    if args.config not in configs:
-        raise UsageError(f"unknown configuration {args.config!r}; choose from "
-                         f"{', '.join(sorted(configs))}")
-    family, config = configs[args.config]
-    if args.seed is not None:
-        config = dataclasses.replace(config, name=f"{config.name}-s{args.seed}", seed=args.seed)
-    target = args.output / f"{config.name}.safetensors"
-    if target.exists() and not args.force:
-        raise UsageError(f"{target} exists (use --force to replace it)")
-    model, facts = family.train(config)
-    path = save_model(model, args.output, facts)
-    print(f"wrote {path} (final training loss {facts['training']['final_train_loss']:.4f})")
+    trained = api.train(args.config, args.seed, args.output, args.force)
+    print(f"wrote {trained.path} (final training loss "
+          f"{trained.facts['training']['final_train_loss']:.4f})")
     return EXIT_OK
 
 
-def prove_to_file(model_name: str, strategy: str, quantity: str, output: Path | None,
-                  compress: bool = False, force: bool = False):
-    """Run a strategy and write its certificate: into a folder (named by content, listed in
-    the folder's manifest) or to a file. An existing file is replaced only with `force` (in a
-    folder, a file of the same name holds the same content)."""
-    from pyexport.proof import run
-
-    model = load_model(model_name)
-    proof = run(strategy, quantity, model)
-    doc = cert.build(model, proof)
-    folder = output if output is None or output.is_dir() or not output.suffix else None
-    if output is None or folder is not None:
-        folder = folder or CERTIFICATES_DIR
-        path = folder / cert.default_filename(doc, compress)
-        if path.resolve().parent != folder.resolve():
-            raise UsageError(f"{path.name!r} would leave the folder {folder}")
-        if not path.exists():
-            cert.write(doc, path)
-        elif force:
-            cert.write(doc, path)
-        elif cert.content_sha256(cert.read(path)) != cert.content_sha256(doc):
-            raise UsageError(f"{path} exists with other content (use --force to replace it)")
-        archive.record_certificate(folder, doc, path.name)
-    else:
-        if output.exists() and not force:
-            raise UsageError(f"{output} exists (use --force to replace it)")
-        path = cert.write(doc, output)
-    return path, doc
-
-
 def cmd_prove(args) -> int:
-    path, doc = prove_to_file(args.model, args.strategy, args.quantity, args.output,
-                              args.gzip, args.force)
-    summary = {"path": str(path), "bound": doc["claim"]["bound"],
-               "bound_float": doc["claim"]["bound_float"], "strategy": doc["strategy"]["name"],
-               "quantity": doc["claim"]["quantity"], "relation": doc["claim"]["relation"],
-               "model": doc["model"]["name"], "metrics": doc["metrics"]}
+    c = api.prove(args.model, args.strategy, args.quantity, args.output or CERTIFICATES_DIR,
+                  args.gzip, args.force)
+    doc = c.doc
+    summary = {"path": str(c.path), "bound": doc["claim"]["bound"],
+               "bound_float": doc["claim"]["bound_float"], "strategy": c.strategy,
+               "quantity": c.quantity, "relation": c.relation, "model": c.model_name,
+               "metrics": doc["metrics"]}
     if args.json:
         print(json.dumps(summary, indent=1))
     else:
-        print(f"{doc['claim']['quantity']} {doc['claim']['relation']} "
-              f"{doc['claim']['bound_float']:.10g}  ({doc['strategy']['name']}, {path})")
+        print(f"{c.quantity} {c.relation} {doc['claim']['bound_float']:.10g}  "
+              f"({c.strategy}, {c.path})")
     return EXIT_OK
 
 
 def cmd_check(args) -> int:
-    from pyexport.checker import check
-
-    doc = cert.read(args.file)
-    verdict = check(doc)
-    about = archive.statement(doc)
-    if args.record:
-        archive.record_results(args.file, doc, {"checker": verdict.to_json()})
+    c = api.Certificate.read(args.file)
+    verdict = api.check(c, record=args.record)
+    about = c.statement()
     if args.json:
         print(json.dumps({"file": str(args.file), **verdict.to_json(), "claim": about}))
         return EXIT_OK if verdict.accepted else EXIT_REJECTED
@@ -261,25 +230,9 @@ def _print_statement(about: dict) -> None:
 
 
 def cmd_render(args) -> int:
-    from pyexport.render import render
-
-    paths, _ = render(cert.read(args.file), args.prover, args.output, native=args.native)
-    for path in paths:  # in compile order, the check file last
-        print(path)
+    for path in api.render(args.file, args.prover, args.output, native=args.native):
+        print(path)  # in compile order, the check file last
     return EXIT_OK
-
-
-def verify_file(path: Path, provers: list[str], keep: Path | None = None, native: bool = False,
-                timeout: float | None = None, term_size: bool = True):
-    """Run the kernels on a certificate file and record their results in the manifest of its
-    folder (the certificate itself is not rewritten); return the results and the document."""
-    from pyexport.verify import verify
-
-    doc = cert.read(path)
-    results = verify(doc, provers, keep=keep, native=native, timeout=timeout,
-                     term_size=term_size)
-    archive.record_results(path, doc, {r.prover: r.to_json() for r in results})
-    return results, doc
 
 
 PRIMITIVE_PREFIXES = ("PrimFloat.", "PrimInt63.", "FloatAxioms.", "Uint63.")
@@ -295,34 +248,14 @@ def summarize_axioms(axioms: list[str]) -> str:
     return ", ".join(named)
 
 
-def _library_size(results) -> dict | None:
-    """The Coq lemma library's term size, when Coq ran (measured once, then cached)."""
-    from pyexport.coq_library import library_size
-
-    if not any(r.prover == "coq" and r.verdict in ("accepted", "rejected") for r in results):
-        return None
-    try:
-        size = library_size()
-    except RuntimeError as exc:
-        print(f"pyexport: library term size not measured: {str(exc)[-300:]}", file=sys.stderr)
-        return None
-    return {"term_size_dag": size["term_size_dag"], "term_size_tree": size["term_size_tree"]}
-
-
-def _kernels_accepted(results) -> bool:
-    ran = [r for r in results if r.verdict not in ("not-installed", "unsupported")]
-    return bool(ran) and all(r.verdict == "accepted" for r in ran)
-
-
 def cmd_verify(args) -> int:
     provers = ["lean", "coq"] if args.prover == "all" else [args.prover]
     if args.all:
         return _verify_archive(args, provers)
-    results, doc = verify_file(args.file, provers, keep=args.keep, native=args.native,
-                               timeout=args.timeout, term_size=args.term_size)
-    about = archive.statement(doc)
-    ok = _kernels_accepted(results) and not about["registration"].startswith("stale")
-    library = _library_size(results)
+    v = api.verify(args.file, provers, keep=args.keep, native=args.native,
+                   timeout=args.timeout, term_size=args.term_size)
+    about, results, ok, library = v.certificate.statement(), v.kernels, v.accepted, \
+        v.library_term_size
     if args.json:
         print(json.dumps({"file": str(args.file), "accepted": ok, "claim": about,
                           "library_term_size": library,
@@ -347,45 +280,47 @@ def cmd_verify(args) -> int:
 
 
 def _verify_archive(args, provers: list[str]) -> int:
-    """Every certificate of a folder: the checker, then the kernels; stale weights are never
-    reported as accepted."""
-    from pyexport.checker import check
+    """Every certificate of a folder: the checker, then the kernels, one job each (`sweep`);
+    stale weights are never reported as accepted."""
+    from pyexport import sweep
 
     if not args.file.is_dir():
         raise UsageError(f"{args.file} is not a folder (--all takes an archive folder)")
-    rows, all_ok = [], True
-    for path in archive.certificate_files(args.file):
-        try:
-            doc = cert.read(path)
-            verdict = check(doc)
-            archive.record_results(path, doc, {"checker": verdict.to_json()})
-            kernels, _ = verify_file(path, provers, native=args.native, timeout=args.timeout,
-                                     term_size=args.term_size)
-            about = archive.statement(doc)
-            stale = about["registration"].startswith("stale")
-            kernel_text = ", ".join(f"{k.prover} {k.verdict}" for k in kernels)
-            status = "stale" if stale else (
-                "accepted" if verdict.accepted and all(
-                    k.verdict in ("accepted", "not-installed", "unsupported") for k in kernels)
-                else "rejected")
-        except (cert.CertificateError, ModelError, ValueError) as exc:
-            status, kernel_text, about = "unusable", str(exc).splitlines()[0][:200], None
-        all_ok &= status == "accepted"
-        rows.append({"file": path.name, "status": status, "kernels": kernel_text,
-                     "claim": about})
-        if not args.json:
-            print(f"{status:<9} {path.name}: {kernel_text}")
+    jobs = sweep.archive_jobs(args.file, provers=tuple(provers), timeout=args.timeout,
+                              term_size=args.term_size)
+    return _run_jobs(args, jobs)
+
+
+def cmd_sweep(args) -> int:
+    from pyexport import sweep
+
+    provers = ("lean", "coq") if args.prover == "all" else (args.prover,)
+    jobs = sweep.plan(args.models, args.strategies, args.quantities, args.output,
+                      provers=provers, timeout=args.timeout, term_size=args.term_size)
+    return _run_jobs(args, jobs)
+
+
+def _run_jobs(args, jobs) -> int:
+    """Run sweep jobs on the chosen executor; one line (or JSON row) per job, in order."""
+    from pyexport import sweep
+
+    results = sweep.run(jobs, workers=args.jobs, scheduler=args.scheduler,
+                        progress=not args.json)
     if args.json:
-        print(json.dumps(rows, indent=1))
-    return EXIT_OK if all_ok else EXIT_REJECTED
+        print(json.dumps([r.to_json() for r in results], indent=1))
+    for r in [] if args.json else results:
+        kernels = ", ".join(f"{p} {v}" for p, v in r.kernels.items())
+        retried = f", after {r.attempts} attempts" if r.attempts > 1 else ""
+        print(f"{r.status:<9} {Path(r.file).name if r.file else r.job.label}: checker "
+              f"{r.checker}{', ' + kernels if kernels else ''} ({r.seconds:.1f} s{retried})"
+              + (f": {r.message}" if r.message else ""))
+    return EXIT_OK if all(r.status == "accepted" for r in results) else EXIT_REJECTED
 
 
 def cmd_audit(args) -> int:
-    from pyexport.audit import audit, format_audit
-
-    result = audit(args.file, mutations=args.mutations, kernels=not args.no_kernels)
-    print(json.dumps(result, indent=1) if args.json else format_audit(result))
-    return EXIT_OK if result["passed"] else EXIT_REJECTED
+    result = api.audit(args.file, mutations=args.mutations, kernels=not args.no_kernels)
+    print(json.dumps(result.details, indent=1) if args.json else result.text)
+    return EXIT_OK if result.passed else EXIT_REJECTED
 
 
 def cmd_mutate(args) -> int:
@@ -398,44 +333,36 @@ def cmd_mutate(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from pyexport.report import write_report
-
     files = args.files or archive.certificate_files(CERTIFICATES_DIR)
-    docs = [(f, cert.read(f)) for f in files if f.name != archive.MANIFEST]
-    if not docs:
-        raise UsageError("no certificates to report on")
-    table, plot = write_report(docs, args.output, recheck=args.recheck)
-    print(table.read_text(), end="")
-    print(f"wrote {table} and {plot}")
+    result = api.report([f for f in files if f.name != archive.MANIFEST], args.output,
+                        recheck=args.recheck)
+    print(result.markdown, end="")
+    print(f"wrote {result.table} and {result.plot}")
     return EXIT_OK
 
 
 def cmd_demo(args) -> int:
-    from pyexport.checker import check
     from pyexport.families import get
-    from pyexport.report import write_report
 
-    family = get(load_model(args.model).family)
+    family = get(api.load_model(args.model).family)
     written = []
     for strategy, quantity in family.demo:
-        path, _ = prove_to_file(args.model, strategy, quantity, args.output, args.gzip)
-        doc = cert.read(path)
-        verdict = check(doc)
-        archive.record_results(path, doc, {"checker": verdict.to_json()})
+        c = api.prove(args.model, strategy, quantity, args.output, args.gzip)
+        verdict = api.check(c, record=True)
         if not verdict.accepted:
-            print(f"pyexport: checker rejected {path}: {verdict.reason}", file=sys.stderr)
+            print(f"pyexport: checker rejected {c.path}: {verdict.reason}", file=sys.stderr)
             return EXIT_REJECTED
-        kernels, doc = verify_file(path, ["coq", "lean"])
+        kernels = api.verify(c, ["coq", "lean"]).kernels
         print(f"{strategy:<12} {quantity:<9} checker {verdict.to_json()['verdict']}, "
-              + ", ".join(f"{k.prover} {k.verdict}" for k in kernels) + f"  {path}",
+              + ", ".join(f"{k.prover} {k.verdict}" for k in kernels) + f"  {c.path}",
               file=sys.stderr)
-        written.append((path, doc))
+        written.append(c)
         if any(k.verdict in ("rejected", "error", "timeout") for k in kernels):
-            print(f"pyexport: a kernel did not accept {path}", file=sys.stderr)
+            print(f"pyexport: a kernel did not accept {c.path}", file=sys.stderr)
             return EXIT_REJECTED
-    table, plot = write_report(written, args.report)
-    print(table.read_text(), end="")
-    print(f"wrote {table} and {plot}")
+    result = api.report(written, args.report)
+    print(result.markdown, end="")
+    print(f"wrote {result.table} and {result.plot}")
     return EXIT_OK
 
 
