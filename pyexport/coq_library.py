@@ -1,32 +1,26 @@
 """The Coq library as the kernel checks use it: built once per user, keyed by its hash.
 
 The sources (`coq/` of a checkout, or the copy an installed package carries) are never built in
-place: `built()` copies them into the per-user cache (`resources.cache_dir()`), as
-`coq-<hash>/`, where <hash> covers every source file and the `coqc --version` that builds them,
-and runs `make` and the term-size tools there. The build happens in a `.partial` folder that is
-renamed when complete, under an exclusive lock, so concurrent jobs build it once and never see a
-half-built library; a changed source or another Coq gets a folder of its own.
+place: `built()` copies them into the per-user cache as `coq-<hash>/` (`build_cache`), the hash
+covering every source file and the `coqc --version` that builds them, and runs `make` and the
+term-size tools there.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import hashlib
 import json
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
+from pyexport.build_cache import cached_build
 from pyexport.certificate import atomic_write_text
 from pyexport.kernels.termsize import declarations_size
-from pyexport.resources import COQ_SOURCE_DIR, cache_dir
+from pyexport.resources import COQ_SOURCE_DIR
 
 SOURCE_PATTERNS = ("theories/**/*.v", "termsize/*.v", "_CoqProject", "Makefile",
                    "audit_allowlist.txt")
 TERM_SIZE_TOOLS = ("TermSize.v", "LibrarySize.v")
-COMPLETE = ".complete"
 BUILD_TIMEOUT = 3600  # seconds
 
 
@@ -61,37 +55,10 @@ def coqc_version() -> str:
     return proc.stdout.strip()
 
 
-def library_hash(root: Path = COQ_SOURCE_DIR) -> str:
-    """sha256 of the sources (path and content of each) and of the Coq that builds them."""
-    digest = hashlib.sha256(coqc_version().encode())
-    for path in source_files(root):
-        digest.update(str(path.relative_to(root)).encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
 def built(root: Path = COQ_SOURCE_DIR) -> Path:
     """The folder of the built library (theories/ and termsize/ compiled), building it first
     if this user's cache does not hold it yet. Raises CoqBuildError if it does not build."""
-    cache = cache_dir()
-    cache.mkdir(parents=True, exist_ok=True)
-    target = cache / f"coq-{library_hash(root)[:20]}"
-    if (target / COMPLETE).exists():
-        return target
-    with _locked(target.with_suffix(".lock")):
-        if (target / COMPLETE).exists():  # built by another job while we waited
-            return target
-        partial = target.with_suffix(".partial")
-        shutil.rmtree(partial, ignore_errors=True)
-        for path in source_files(root):
-            copy = partial / path.relative_to(root)
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, copy)
-        _make(partial)
-        (partial / COMPLETE).write_text(library_hash(root) + "\n")
-        shutil.rmtree(target, ignore_errors=True)
-        partial.rename(target)
-    return target
+    return cached_build("coq", root, source_files(root), coqc_version(), _make)
 
 
 def _make(folder: Path) -> None:
@@ -103,16 +70,6 @@ def _make(folder: Path) -> None:
         if proc.returncode:
             tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-12:])
             raise CoqBuildError(f"the Coq library does not build ({' '.join(argv)}):\n{tail}")
-
-
-@contextlib.contextmanager
-def _locked(path: Path):
-    with open(path, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def coqc_flags(library: Path, work: Path) -> list[str]:

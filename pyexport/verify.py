@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pyexport import coq_library
+from pyexport.build_cache import cached_build
 from pyexport.families import UnsupportedCertificate
 from pyexport.kernels.termsize import TermSize, TermStreamError, declarations_size
 from pyexport.render import render
@@ -287,9 +288,16 @@ def lean_term_size(output: str) -> tuple[int | None, int | None]:
     return sum(int(d) for _, d in rows), sum(int(t) for t, _ in rows)
 
 
-def lean_sources() -> list[Path]:
+def lean_sources(root: Path = LEAN_DIR) -> list[Path]:
     """The Lean library's files (the root module and everything under PyExport/)."""
-    return [LEAN_DIR / "PyExport.lean", *sorted((LEAN_DIR / "PyExport").rglob("*.lean"))]
+    return [root / "PyExport.lean", *sorted((root / "PyExport").rglob("*.lean"))]
+
+
+def lean_project() -> Path:
+    """The Lean project the checks run in: a copy in the per-user cache (`build_cache`), where
+    lake fetches Mathlib and builds, never the shipped folder."""
+    files = lean_sources() + [LEAN_DIR / "lakefile.toml", LEAN_DIR / "lean-toolchain"]
+    return cached_build("lean", LEAN_DIR, files, salt="")
 
 
 def verify_lean(doc: dict, work: Path, native: bool, timeout: float | None,
@@ -298,10 +306,11 @@ def verify_lean(doc: dict, work: Path, native: bool, timeout: float | None,
     if not lake:
         return KernelResult("lean", "not-installed", message=f"lake not found; {LEAN_INSTALL}")
     paths, _ = render(doc, "lean", work, native=native)
+    project = lean_project()
     argv = [lake, "env", "lean", str(paths[-1])]
-    command = f"cd {shlex.quote(str(LEAN_DIR))} && {shlex.join(argv)}"
-    result, out = _audit_and_run("lean", lean_sources(), paths,
-                                 [argv], LEAN_DIR, command, native, timeout)
+    command = f"cd {shlex.quote(str(project))} && {shlex.join(argv)}"
+    result, out = _audit_and_run("lean", lean_sources(project), paths,
+                                 [argv], project, command, native, timeout)
     if result.verdict != "accepted":
         return result
     result.axioms = lean_axioms(out)
