@@ -187,7 +187,8 @@ def _result_of(future, job: Job) -> JobResult:
 def plan(models: list[str], strategies: list[str] | None, quantities: list[str] | None,
          folder: Path, **options) -> list[Job]:
     """The jobs of models x strategies x quantities that the models' families can prove (all
-    of a family's strategies and quantities when not given)."""
+    of a family's strategies and quantities when not given), into `folder` (made absolute:
+    workers may not share this process's working directory)."""
     from pyexport.families import get, load_model
 
     jobs = []
@@ -199,7 +200,8 @@ def plan(models: list[str], strategies: list[str] | None, quantities: list[str] 
                                  f"choose from {sorted(family.strategies)}")
             for quantity in quantities or ["loss", "accuracy"]:
                 if quantity in family.strategies[strategy]:
-                    jobs.append(Job(str(folder), name, strategy, quantity, **options))
+                    jobs.append(Job(str(Path(folder).resolve()), name, strategy, quantity,
+                                    **options))
     if not jobs:
         raise ValueError("nothing to sweep: no strategy of these models proves these quantities")
     return jobs
@@ -209,5 +211,6 @@ def archive_jobs(folder: Path, **options) -> list[Job]:
     """One job per certificate file of an archive folder (`pyexport verify --all`)."""
     from pyexport.archive import certificate_files
 
+    folder = Path(folder).resolve()  # workers may run elsewhere: paths must not depend on cwd
     return [Job(str(folder), path=str(p), **options) for p in certificate_files(folder)]
 
