@@ -20,9 +20,11 @@ import PyExport.MaxOfK.TransformerPaths
 import PyExport.MaxOfK.TransformerCubic
 import PyExport.MaxOfK.TransformerSubcubic
 import PyExport.MaxOfK.EqkeRank1
+import PyExport.MaxOfK.TransformerEval
+import PyExport.MaxOfK.CheckTransformer
 
 /-!
-# pyexport: Lean lemma library for max-of-k MLP certificates
+# pyexport: Lean lemma library for max-of-n MLP and Max-of-K transformer certificates
 
 Root module; imports every file of the library.
 
@@ -38,8 +40,9 @@ margins). The certificate checkers (two tokens) and their soundness theorems are
 `PyExport.checkBruteForceAccuracy_sound`, `PyExport.checkSymmetryAccuracy_sound`,
 `PyExport.checkConvexityAccuracy_sound` (`PyExport/MaxOfN/Check.lean`) and
 `PyExport.checkBruteForceLoss_sound`, `PyExport.checkSymmetryLoss_sound`,
-`PyExport.checkConvexityLoss_sound` (`PyExport/MaxOfN/CheckLoss.lean`); `#term_size` is defined in
-`PyExport/TermSize.lean`.
+`PyExport.checkConvexityLoss_sound` (`PyExport/MaxOfN/CheckLoss.lean`); the Max-of-K
+transformer's brute-force accuracy checker is `PyExport.checkTbfAccuracy_sound`
+(`PyExport/MaxOfK/CheckTransformer.lean`); `#term_size` is defined in `PyExport/TermSize.lean`.
 
 ## Implementation notes
 

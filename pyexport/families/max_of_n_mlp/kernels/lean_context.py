@@ -44,6 +44,7 @@ import re
 import numpy as np
 
 from pyexport.dyadic import dyadic_matrix
+from pyexport.kernels.lean_exp import exp_lo_int, exp_up_neg, taylor_terms
 from pyexport.families.max_of_n_mlp.kernels.render_input import prepare, trace_rows
 
 THEOREM_NAME = "certificate"
@@ -117,15 +118,6 @@ def lean_context(doc: dict, native: bool = False) -> dict:
     return ctx
 
 
-def _taylor_terms(prec: int) -> int:
-    """Terms n with (1/8)^n / n! < 2^-(prec + 8): the truncation at reduced arguments <= 1/8."""
-    n, log2_fact = 1, 0.0
-    while 3 * n + log2_fact < prec + 8:
-        n += 1
-        log2_fact += np.log2(n)
-    return n
-
-
 def _halvings(ctx: dict, W: list) -> int:
     """Halvings s with every exp argument of the checker at most 2^(s-3) in absolute value."""
     d, G = ctx["d_vocab"], ctx["grid_bits"]
@@ -145,7 +137,7 @@ def _exp_parameters(ctx: dict) -> dict:
     params = {"halvings": _halvings(ctx, W)}
     candidates = PRECISIONS if ctx["d_vocab"] <= MIRROR_MAX_D else PRECISIONS[-1:]
     for prec in candidates:
-        params.update(prec=prec, terms=_taylor_terms(prec))
+        params.update(prec=prec, terms=taylor_terms(prec))
         if prec == candidates[-1] or mirror_check({**ctx, **params}, W):
             break
     return params
@@ -220,44 +212,6 @@ def _mirror_accuracy(ctx: dict, W: list) -> bool:
     count = sum((2 if a < b else 1) * (margin(a, b) + margin(b, b) > 0)
                 for b in range(d) for a in range(b + 1))
     return _claim_acc_ok(d, p, q, count)
-
-
-# Exp enclosures, exactly as lean/PyExport/ExpBound.lean (Nat arithmetic, `//` = Nat.div).
-
-
-def _horner(P: int, K: int, m: int, i: int, R: int, up: bool) -> int:
-    while i > 0:
-        R = (1 << P) + (m * R) // (i << K) + (1 if up else 0)
-        i -= 1
-    return R
-
-
-def exp_lo_nat(P: int, n: int, m: int, s: int, k: int) -> int:
-    if s == 0:
-        return _horner(P, k, m, n, 0, up=False)
-    L = exp_lo_nat(P, n, m, s - 1, k + 1)
-    return (L * L) >> P
-
-
-def exp_hi_nat(P: int, n: int, m: int, s: int, k: int) -> int:
-    if s == 0:
-        tail = ((n + 1) << P) // n + 1 if n > 0 else 1
-        return _horner(P, k, m, n, tail, up=True)
-    U = exp_hi_nat(P, n, m, s - 1, k + 1)
-    return ((U * U) >> P) + 1
-
-
-def exp_up_neg(P: int, n: int, s: int, b: int, k: int) -> int:
-    return (1 << (2 * P)) // max(exp_lo_nat(P, n, b, s, k), 1 << P) + 1
-
-
-def exp_lo_int(P: int, n: int, s: int, a: int, k: int) -> int:
-    if a >= 0:
-        return exp_lo_nat(P, n, a, s, k)
-    if -a <= 1 << (k + s):
-        U = exp_hi_nat(P, n, -a, s, k)
-        return (1 << (2 * P)) // U if U > 0 else 0
-    return 0
 
 
 def _lse_tests(ctx: dict, W: list) -> list[tuple[int, int, int]]:
