@@ -28,7 +28,7 @@ from pathlib import Path
 from pyexport import archive
 from pyexport import certificate as cert
 from pyexport import coq_library
-from pyexport.resources import COQ_SOURCE_DIR, LEAN_DIR, TEMPLATES_DIR, display_path
+from pyexport.resources import COQ_SOURCE_DIR, TEMPLATES_DIR, display_path
 
 SMOKE_KINDS = ("bound-one-unit-unsound", "relation-flipped", "trace-entry-weakened",
                "trace-case-removed", "weight-ulp-stale-hash", "strategy-swapped",
@@ -67,10 +67,10 @@ def coverage(doc: dict) -> dict:
 def library_files(doc: dict) -> list[dict]:
     """The prover sources and templates a kernel check of this certificate reads, hashed."""
     from pyexport.families import get
+    from pyexport.verify import lean_sources
 
     package = get(cert.family_name(doc)).package
-    paths = coq_library.coq_sources()
-    paths += sorted((LEAN_DIR / "PyExport").rglob("*.lean"))
+    paths = coq_library.coq_sources() + lean_sources()
     paths += sorted(TEMPLATES_DIR.glob(f"*/{package}/*.j2"))
     paths.append(COQ_SOURCE_DIR / "audit_allowlist.txt")
     return [{"file": display_path(p),
