@@ -38,6 +38,23 @@ def default_model():
     return load_model(DEFAULT_MODEL)
 
 
+def random_transformer(d: int = 5, n: int = 2, width: int = 4, seed: int = 11):
+    """A random Max-of-K transformer (no training: seeded float32 weights, every bias set)."""
+    from pyexport.families.max_of_k_transformer.model import (
+        TransformerConfig,
+        model_from_state,
+        weight_shapes,
+    )
+
+    config = TransformerConfig(f"rand-t-d{d}-n{n}", n_ctx=n, d_vocab=d, d_model=width,
+                               d_head=width)
+    rng = np.random.default_rng(seed)
+    state = {key: rng.standard_normal(shape).astype(np.float32)
+             for key, shape in weight_shapes(config).items()}
+    state["unembed.W_U"] += np.linspace(-1, 1, d, dtype=np.float32)  # favour large tokens a bit
+    return model_from_state(config, state)
+
+
 def certificate_of(model, strategy: str, quantity: str) -> dict:
     return cert.build(model, run(strategy, quantity, model))
 

@@ -23,7 +23,7 @@ from pyexport.render import render_text
 from pyexport import coq_library
 from pyexport.verify import coq_allowed, verify
 from pyexport.weights import weights_sha256
-from tests.conftest import certificate_of, edit_array, random_model
+from tests.conftest import certificate_of, edit_array, random_model, random_transformer
 
 if shutil.which("coqc") is None and not os.environ.get("CI"):
     pytest.skip("coqc not installed (run `make coq-deps`): Coq kernel tests skipped",
@@ -259,23 +259,6 @@ def test_transformer_brute_force_checker(tmp_path, rows, p, q, accepted):
     assert (out.returncode == 0) == accepted, out.stdout + out.stderr
 
 
-def _random_transformer(d: int = 5, n: int = 2, width: int = 4, seed: int = 11):
-    """A random Max-of-K transformer (no training: seeded float32 weights, every bias set)."""
-    from pyexport.families.max_of_k_transformer.model import (
-        TransformerConfig,
-        model_from_state,
-        weight_shapes,
-    )
-
-    config = TransformerConfig(f"rand-t-d{d}-n{n}", n_ctx=n, d_vocab=d, d_model=width,
-                               d_head=width)
-    rng = np.random.default_rng(seed)
-    state = {key: rng.standard_normal(shape).astype(np.float32)
-             for key, shape in weight_shapes(config).items()}
-    state["unembed.W_U"] += np.linspace(-1, 1, d, dtype=np.float32)  # favour large tokens a bit
-    return model_from_state(config, state)
-
-
 def _transformer_tamper(doc, what):
     from pyexport.families.max_of_k_transformer.model import WEIGHT_KEYS
 
@@ -287,7 +270,7 @@ def _transformer_tamper(doc, what):
         bound = cert.parse_rational(doc["claim"]["bound"], "") + cert.Fraction(1, 100)
         doc["claim"]["bound"], doc["claim"]["bound_float"] = cert.rational_str(bound), float(bound)
     else:  # claim a sequence the model gets wrong by a wide margin
-        model = _random_transformer()
+        model = random_transformer()
         flat = cert.decode_array(doc["trace"]["arrays"]["correct"], "").reshape(-1)
         wrong = [s for s in np.flatnonzero(~flat) if _margin(model, s) < -0.1]
         edit_array(doc, ["trace", "arrays", "correct"],
@@ -309,7 +292,7 @@ def test_coq_checks_transformer_brute_force_certificates(tmp_path, tamper):
     """A Max-of-K brute-force accuracy certificate renders to CheckTransformer.v and Coq proves
     its claim about the real-valued transformer; a tampered weight (hash updated), an
     overstated bound or a wrongly claimed verdict is rejected."""
-    doc = copy.deepcopy(certificate_of(_random_transformer(), "brute-force", "accuracy"))
+    doc = copy.deepcopy(certificate_of(random_transformer(), "brute-force", "accuracy"))
     assert 0 < cert.parse_rational(doc["claim"]["bound"], "") < 1
     if tamper:
         _transformer_tamper(doc, tamper)

@@ -92,7 +92,8 @@ theorem exp_weight_bounds (P nT s E r N sLo sHi : ℕ) (hn : 0 < nT) (u : ℝ)
     (hlo : (sLo : ℝ) / 2 ^ r ≤ u) (hhi : u ≤ (sHi : ℝ) / 2 ^ r) :
     ((expLoInt P nT s (-((N * sHi : ℕ) : ℤ)) (E + r) : ℕ) : ℝ) / 2 ^ P ≤
         Real.exp (-((N : ℝ) / 2 ^ E) * u) ∧
-      Real.exp (-((N : ℝ) / 2 ^ E) * u) ≤ ((expUpNeg P nT s (N * sLo) (E + r) : ℕ) : ℝ) / 2 ^ P := by
+      Real.exp (-((N : ℝ) / 2 ^ E) * u) ≤
+        ((expUpNeg P nT s (N * sLo) (E + r) : ℕ) : ℝ) / 2 ^ P := by
   have hN : 0 ≤ (N : ℝ) / 2 ^ E := by positivity
   constructor
   · refine le_trans (expLoInt_le P nT s hn _ (E + r)) (Real.exp_le_exp.mpr ?_)
@@ -385,7 +386,8 @@ theorem correct_of_seqOk (hpre : c.preOk = true) (ts : Fin (c.n + 1) → Fin c.d
         (c.wLo (f c.n) i (f i)) (c.wHi (f c.n) i (f i)) : ℤ) : ℝ) := sumI_cast _ (c.n + 1)
     rw [← e]
     exact_mod_cast hg
-  have hw : 0 < ∑ i, Real.exp (c.sc f i) * (((c.G f i j : ℤ) : ℝ) / 2 ^ (c.e + c.e + c.e + c.e)) :=
+  have hw :
+      0 < ∑ i, Real.exp (c.sc f i) * (((c.G f i j : ℤ) : ℝ) / 2 ^ (c.e + c.e + c.e + c.e)) :=
     weighted_pos (fun i => Real.exp (c.sc f i)) (fun i => c.G f i j)
       (fun i => c.wLo (f c.n) i (f i)) (fun i => c.wHi (f c.n) i (f i)) c.prec
       (2 ^ (c.e + c.e + c.e + c.e)) (by positivity)
@@ -394,11 +396,13 @@ theorem correct_of_seqOk (hpre : c.preOk = true) (ts : Fin (c.n + 1) → Fin c.d
       (fun i => (exp_weight_bounds c.prec c.terms c.halvings (c.e + c.e + (c.e + c.e)) c.r
         (c.gapN (f c.n) i (f i)) c.sLo c.sHi hn (1 / Real.sqrt c.dh) hu.1 hu.2).2)
       hgR
-  have hpos : 0 < ∑ i, c.transformer.attn ts i * (((c.G f i j : ℤ) : ℝ) / 2 ^ (c.e + c.e + c.e + c.e)) :=
+  have hpos :
+      0 < ∑ i, c.transformer.attn ts i * (((c.G f i j : ℤ) : ℝ) / 2 ^ (c.e + c.e + c.e + c.e)) :=
     softmax_sum_pos (fun i => Real.exp (c.sc f i)) (c.transformer.attn ts)
       (fun i => ((c.G f i j : ℤ) : ℝ) / 2 ^ (c.e + c.e + c.e + c.e)) (fun i => Real.exp_pos _) ha hw
   -- the logit gap is that weighted sum
-  have key : ∑ i, c.transformer.attn ts i * (((c.G f i j : ℤ) : ℝ) / 2 ^ (c.e + c.e + c.e + c.e)) =
+  have key :
+      ∑ i, c.transformer.attn ts i * (((c.G f i j : ℤ) : ℝ) / 2 ^ (c.e + c.e + c.e + c.e)) =
       c.transformer.logits ts (seqLabel ts) - c.transformer.logits ts j := by
     rw [c.logits_tab ts f hf (seqLabel ts), c.logits_tab ts f hf j, hy]
     have hpt : ∀ i : Fin (c.n + 1),

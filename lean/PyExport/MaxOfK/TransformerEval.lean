@@ -249,12 +249,13 @@ def kp (i : ℕ) : List ℤ := vecMat c.dh c.dm (nth [] c.Wpos i) c.WK
 def qk (tq i t : ℕ) : ℤ := dot c.dh (c.qv tq) (c.ke t) + dot c.dh (c.qv tq) (c.kp i)
 
 /-- `x W_V W_O W_U` for a row `x` over `2 ^ e`, over `2 ^ (e + e + e + e)`. -/
-def ovuZ (x : List ℤ) : List ℤ := vecMat c.d c.dm (vecMat c.dm c.dh (vecMat c.dh c.dm x c.WV) c.WO) c.WU
+def ovuZ (x : List ℤ) : List ℤ :=
+  vecMat c.d c.dm (vecMat c.dm c.dh (vecMat c.dh c.dm x c.WV) c.WO) c.WU
 
 /-- The constant `cU = (b_V W_O + b_O) W_U + b_U`, over `2 ^ (e + e + e)`. -/
 def cuZ : List ℤ :=
-  vaxpy (2 ^ (c.e + c.e)) c.d (vecMat c.d c.dm (vaxpy (2 ^ c.e) c.dm (vecMat c.dm c.dh c.bV c.WO) c.bO)
-    c.WU) c.bU
+  vaxpy (2 ^ (c.e + c.e)) c.d
+    (vecMat c.d c.dm (vaxpy (2 ^ c.e) c.dm (vecMat c.dm c.dh c.bV c.WO) c.bO) c.WU) c.bU
 
 /-- `EU t + PU n + cU`, over `2 ^ (e + e + e + e)`. -/
 def duZ (t : ℕ) : List ℤ :=
@@ -277,12 +278,14 @@ theorem qvec_eq (tq : Fin c.d) (h : Fin c.dh) :
   rfl
 
 theorem EQKE_eq (tq t : Fin c.d) :
-    c.transformer.EQKE tq t = ((dot c.dh (c.qv tq) (c.ke t) : ℤ) : ℝ) / 2 ^ (c.e + c.e + (c.e + c.e)) := by
+    c.transformer.EQKE tq t =
+      ((dot c.dh (c.qv tq) (c.ke t) : ℤ) : ℝ) / 2 ^ (c.e + c.e + (c.e + c.e)) := by
   simp only [Transformer.EQKE, qvec_eq, transformer_W_E, transformer_W_K, sum_rvec_vecMat,
     sum_rvec_mul, ke]
 
 theorem EQKP_eq (tq : Fin c.d) (i : Fin (c.n + 1)) :
-    c.transformer.EQKP tq i = ((dot c.dh (c.qv tq) (c.kp i) : ℤ) : ℝ) / 2 ^ (c.e + c.e + (c.e + c.e)) := by
+    c.transformer.EQKP tq i =
+      ((dot c.dh (c.qv tq) (c.kp i) : ℤ) : ℝ) / 2 ^ (c.e + c.e + (c.e + c.e)) := by
   simp only [Transformer.EQKP, qvec_eq, transformer_W_pos, transformer_W_K, sum_rvec_vecMat,
     sum_rvec_mul, kp]
 
@@ -330,7 +333,8 @@ theorem DU_eq (t j : Fin c.d) :
 
 /-- **The OV-path table is exact.** -/
 theorem VU_eq (i : Fin (c.n + 1)) (t j : Fin c.d) :
-    c.transformer.EVOU t j + c.transformer.PVOU i j = rvec (c.e + c.e + c.e + c.e) (c.vuZ i t) j := by
+    c.transformer.EVOU t j + c.transformer.PVOU i j =
+      rvec (c.e + c.e + c.e + c.e) (c.vuZ i t) j := by
   rw [c.EVOU_eq t j, c.PVOU_eq i j, rvec_add_same _ _ _ j j.isLt]
   rfl
 

@@ -5,7 +5,8 @@ paper's cubic proof, and two subcubic variants (rank-1 EQKE with a bounded error
 EQKE); `subcubic` runs both and keeps the better bound. Each module's docstring proves the
 steps it uses. Every accuracy certificate renders for Coq (kernels/coq_context.py;
 coq/theories/MaxOfK/CheckTransformer.v, CheckCubic.v, CheckSubcubic.v), brute force while its data
-fits one file.
+fits one file; brute-force accuracy certificates also render for Lean (kernels/lean_context.py;
+lean/PyExport/MaxOfK/CheckTransformer.lean).
 """
 
 from __future__ import annotations
@@ -48,9 +49,9 @@ class MaxOfKTransformer(Family):
                 "covered": covered}
 
     def render_context(self, doc, prover, native):
-        if prover != "coq":
-            return super().render_context(doc, prover, native)
-        return self._part("kernels.coq_context").coq_context(doc)
+        if prover == "coq":
+            return self._part("kernels.coq_context").coq_context(doc)
+        return self._part("kernels.lean_context").lean_context(doc, native=native)
 
     def load_file(self, path: Path, card):
         return self._part("loading").load_file(path, card)

@@ -1,0 +1,178 @@
+"""Lean renderings of Max-of-K brute-force accuracy certificates.
+
+No Lean toolchain exists on the development machines: the kernel test skips there. The other
+tests check the rendering (statement, data sizes, determinism, tampering, refusals) and, with
+the Python mirror of the Lean checker and `mpmath`, that the enclosures the renderer chooses are
+valid and that the checker's algorithm accepts honest certificates and rejects tampered ones.
+This is evidence about the algorithm and the data, not about the Lean code.
+"""
+
+import copy
+import shutil
+
+import mpmath
+import numpy as np
+import pytest
+
+from pyexport import certificate as cert
+from pyexport.families import UnsupportedCertificate
+from pyexport.families.max_of_k_transformer.kernels import lean_context as lc
+from pyexport.kernels.lean_exp import exp_lo_int, exp_up_neg
+from pyexport.render import render_text
+from pyexport.weights import weights_sha256
+from tests.conftest import certificate_of, edit_array, random_transformer
+
+MODEL = random_transformer()
+N_CTX3 = random_transformer(d=4, n=3, width=6, seed=5)
+
+
+def _doc(model=MODEL):
+    return copy.deepcopy(certificate_of(model, "brute-force", "accuracy"))
+
+
+def _tamper(doc, what):
+    from pyexport.families.max_of_k_transformer.model import WEIGHT_KEYS, float_logits
+
+    if what == "weight":  # flip the unembedding (hash updated): claimed sequences become wrong
+        edit_array(doc, ["model", "weights", "unembed.W_U"], lambda a: a.__imul__(-1))
+        weights = {k: cert.decode_array(v, k) for k, v in doc["model"]["weights"].items()}
+        doc["model"]["sha256"] = weights_sha256(weights, WEIGHT_KEYS)
+    elif what == "bound":
+        bound = cert.parse_rational(doc["claim"]["bound"], "") + cert.Fraction(1, 100)
+        doc["claim"]["bound"], doc["claim"]["bound_float"] = cert.rational_str(bound), float(bound)
+    else:  # mark as correct the sequence the model gets most wrong
+        d, n = MODEL.config.d_vocab, MODEL.config.n_ctx
+        tokens = np.array(np.unravel_index(np.arange(d ** n), (d,) * n)).T
+        z = float_logits(MODEL, tokens)
+        labels = tokens.max(axis=1)
+        margin = z[np.arange(len(z)), labels] - np.where(
+            np.arange(d)[None, :] == labels[:, None], -np.inf, z).max(axis=1)
+        edit_array(doc, ["trace", "arrays", "correct"],
+                   lambda a: a.reshape(-1).__setitem__(int(np.argmin(margin)), True))
+    return doc
+
+
+def test_rendering_states_the_claim_about_the_real_transformer():
+    text, ctx = render_text(_doc(), "lean")
+    p, q = ctx["claim_p"], ctx["claim_q"]
+    assert f"cert_data.transformer.accuracy ≥ (({p} : ℕ) : ℝ) / (({q} : ℕ) : ℝ)" in text
+    assert "checkTbfAccuracy_sound cert_data cert_rows (by decide +kernel)" in text
+    assert "#print axioms certificate" in text and "#term_size cert_WE" in text
+    assert "native_decide" not in text and "sorry" not in text
+    assert render_text(_doc(), "lean")[0] == text  # deterministic
+    native, _ = render_text(_doc(), "lean", native=True)
+    assert "(by native_decide)" in native
+
+
+@pytest.mark.parametrize("model", [MODEL, N_CTX3], ids=["n_ctx2", "n_ctx3"])
+def test_data_sizes_and_rows(model):
+    doc = _doc(model)
+    text, ctx = render_text(doc, "lean")
+    c = model.config
+    d, n, dm, dh = c.d_vocab, c.n_ctx, c.d_model, c.d_head
+    shapes = {"WE": (d, dm), "Wpos": (n, dm), "WQ": (dm, dh), "WK": (dm, dh), "WV": (dm, dh),
+              "WO": (dh, dm), "WU": (dm, d)}
+    for key, shape in shapes.items():
+        assert (len(ctx[key]), {len(row) for row in ctx[key]}) == (shape[0], {shape[1]}), key
+    assert [len(ctx[k]) for k in ("bQ", "bK", "bV", "bO", "bU")] == [dh, dh, dh, dm, d]
+    # every weight is exactly its numerator over 2^e
+    e = ctx["e"]
+    assert all(x * 2.0 ** -e == w for x, w in zip(ctx["WE"][1], model.W_E[1].tolist()))
+    # Lean's row r holds the sequences r d + t: token t first, the others the digits of r
+    correct = cert.decode_array(doc["trace"]["arrays"]["correct"], "")
+    rows = [sum(bool(correct[tuple((r * d + t) // d ** i % d for i in range(n))])
+                for t in range(d)) for r in range(d ** (n - 1))]
+    assert ctx["rows"] == rows and sum(rows) == int(correct.sum())
+    listed = text.split("def cert_rows : List Int :=\n  [")[1].split("]")[0]
+    assert [int(x) for x in listed.split(", ")] == rows
+    assert f"  n := {n - 1}\n  d := {d}\n  dm := {dm}\n  dh := {dh}\n  e := {e}\n" in text
+    assert lc.mirror_check(ctx)
+
+
+@pytest.mark.parametrize("what", ["weight", "bound", "verdict"])
+def test_tampered_certificate_renders_different_data_the_mirror_rejects(what):
+    honest_text, honest = render_text(_doc(), "lean")
+    text, ctx = render_text(_tamper(_doc(), what), "lean")
+    assert text != honest_text
+    changed = {"weight": "WU", "bound": "claim_p", "verdict": "rows"}[what]
+    assert ctx[changed] != honest[changed]
+    assert not lc.mirror_check(ctx)
+
+
+@pytest.mark.parametrize("strategy,quantity", [("brute-force", "loss"), ("cubic", "accuracy")])
+def test_other_certificates_are_refused(strategy, quantity):
+    doc = certificate_of(MODEL, strategy, quantity)
+    with pytest.raises(UnsupportedCertificate, match="Lean renders brute-force accuracy "
+                                                     "certificates only"):
+        render_text(doc, "lean")
+
+
+def test_too_many_sequences_are_refused(monkeypatch):
+    monkeypatch.setattr(lc, "MAX_SEQUENCES", 16)
+    with pytest.raises(UnsupportedCertificate, match="25 sequences"):
+        render_text(_doc(), "lean")
+
+
+@pytest.mark.parametrize("d_head", [1, 2, 3, 5, 8, 17, 32, 100, 512])
+@pytest.mark.parametrize("r", [8, 72, 200])
+def test_scale_enclosure_is_valid(d_head, r):
+    s_lo, s_hi = lc.scale_bounds(d_head, r)
+    assert s_lo * s_lo * d_head <= 4 ** r <= s_hi * s_hi * d_head  # what the checker verifies
+    with mpmath.workdps(r // 3 + 40):
+        inv = 1 / mpmath.sqrt(d_head)
+        assert mpmath.mpf(s_lo) / 2 ** r <= inv <= mpmath.mpf(s_hi) / 2 ** r
+
+
+def test_attention_weight_enclosures_are_valid():
+    """Every weight bound of the rendered certificate, against a 300-digit exp."""
+    _, ctx = render_text(_doc(N_CTX3), "lean")
+    tables = lc.Tables(ctx)
+    P, n, s, k = ctx["prec"], ctx["terms"], ctx["halvings"], 4 * ctx["e"] + ctx["r"]
+    with mpmath.workdps(300):
+        for rows in tables.gap:
+            for row in rows:
+                for g in row:
+                    x = mpmath.mpf(g) / 2 ** (4 * ctx["e"]) / mpmath.sqrt(ctx["d_head"])
+                    lo = exp_lo_int(P, n, s, -(g * ctx["sHi"]), k)
+                    hi = exp_up_neg(P, n, s, g * ctx["sLo"], k)
+                    assert mpmath.mpf(lo) / 2 ** P <= mpmath.exp(-x) <= mpmath.mpf(hi) / 2 ** P
+
+
+def test_tables_give_the_float_logits():
+    """The mirror's exact tables reproduce the float64 forward pass (up to rounding)."""
+    from pyexport.families.max_of_k_transformer.model import float_logits
+
+    _, ctx = render_text(_doc(N_CTX3), "lean")
+    tables = lc.Tables(ctx)
+    d, n, e = ctx["d_vocab"], ctx["n_ctx"], ctx["e"]
+    for a in range(d ** n):
+        toks = [a // d ** i % d for i in range(n)]
+        tq = toks[-1]
+        scores = np.array([float(tables.qk[tq][i][t]) for i, t in enumerate(toks)])
+        scores = scores / 2.0 ** (4 * e) / np.sqrt(ctx["d_head"])
+        w = np.exp(scores - scores.max())
+        w /= w.sum()
+        z = np.array(tables.du[tq], dtype=float) + sum(
+            w[i] * np.array(tables.vu[i][t], dtype=float) for i, t in enumerate(toks))
+        expected = float_logits(N_CTX3, np.array([toks]))[0]
+        np.testing.assert_allclose(z / 2.0 ** (4 * e), expected, rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.skipif(shutil.which("lake") is None,
+                    reason="no Lean toolchain (lake) on this machine: Lean kernel check skipped")
+@pytest.mark.parametrize("tamper", [None, "verdict"])
+def test_lean_kernel_checks_transformer_certificates(tmp_path, tamper):
+    from pyexport.verify import verify
+
+    doc = _doc() if tamper is None else _tamper(_doc(), tamper)
+    (result,) = verify(doc, ["lean"], keep=tmp_path)
+    assert result.verdict == ("accepted" if tamper is None else "rejected"), result.message
+
+
+def test_library_audit_reads_the_family_folders():
+    """A kernel run first audits every library file for escape hatches, the subfolders too."""
+    from pyexport.verify import audit_sources, lean_sources
+
+    names = {p.name for p in lean_sources()}
+    assert {"CheckTransformer.lean", "TransformerEval.lean", "Check.lean"} <= names
+    assert audit_sources(lean_sources(), "lean", native=False) == []
