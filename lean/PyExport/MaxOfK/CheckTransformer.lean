@@ -468,7 +468,7 @@ theorem checkTbfAccuracy_sound (c : TCertData) (rows : List ℤ)
       exact sumI_blocks c.okInd c.d (c.d ^ c.n)
     rw [← h2]
     exact h1
-  have hD : ((c.d ^ (c.n + 1) : ℕ) : ℝ) = (c.d : ℝ) ^ (c.n + 1) := Nat.cast_pow _ _
+  have hD : ((c.d ^ (c.n + 1) : ℕ) : ℝ) = (c.d : ℝ) ^ (c.n + 1) := by norm_cast
   have hcR : (c.p : ℝ) * ((c.d ^ (c.n + 1) : ℕ) : ℝ) ≤
       ((sumI c.okInd (c.d ^ (c.n + 1)) : ℤ) : ℝ) * (c.q : ℝ) := by
     have h1 : (c.p : ℤ) * ((c.d ^ (c.n + 1) : ℕ) : ℤ) ≤
