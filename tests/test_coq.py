@@ -23,7 +23,8 @@ from pyexport.render import render_text
 from pyexport import coq_library
 from pyexport.verify import coq_allowed, verify
 from pyexport.weights import weights_sha256
-from tests.conftest import certificate_of, edit_array, random_model, random_transformer
+from tests.conftest import (certificate_of, edit_array, random_model, random_transformer,
+                            tamper_transformer, transformer_margin)
 
 if shutil.which("coqc") is None and not os.environ.get("CI"):
     pytest.skip("coqc not installed (run `make coq-deps`): Coq kernel tests skipped",
@@ -259,34 +260,6 @@ def test_transformer_brute_force_checker(tmp_path, rows, p, q, accepted):
     assert (out.returncode == 0) == accepted, out.stdout + out.stderr
 
 
-def _transformer_tamper(doc, what):
-    from pyexport.families.max_of_k_transformer.model import WEIGHT_KEYS
-
-    if what == "weight":  # flip the unembedding: most claimed sequences become wrong
-        edit_array(doc, ["model", "weights", "unembed.W_U"], lambda a: a.__imul__(-1))
-        weights = {k: cert.decode_array(v, k) for k, v in doc["model"]["weights"].items()}
-        doc["model"]["sha256"] = weights_sha256(weights, WEIGHT_KEYS)
-    elif what == "bound":
-        bound = cert.parse_rational(doc["claim"]["bound"], "") + cert.Fraction(1, 100)
-        doc["claim"]["bound"], doc["claim"]["bound_float"] = cert.rational_str(bound), float(bound)
-    else:  # claim a sequence the model gets wrong by a wide margin
-        model = random_transformer()
-        flat = cert.decode_array(doc["trace"]["arrays"]["correct"], "").reshape(-1)
-        wrong = [s for s in np.flatnonzero(~flat) if _margin(model, s) < -0.1]
-        edit_array(doc, ["trace", "arrays", "correct"],
-                   lambda a: a.reshape(-1).__setitem__(wrong[0], True))
-
-
-def _margin(model, s: int) -> float:
-    """Label logit minus the best other one, in float64 (to pick a clearly wrong sequence)."""
-    from pyexport.families.max_of_k_transformer.model import float_logits
-    from pyexport.families.max_of_k_transformer.strategies.brute_force import sequences
-
-    tokens = sequences(model.config.d_vocab, model.config.n_ctx, s, s + 1)
-    z, y = float_logits(model, tokens)[0], int(tokens[0].max())
-    return float(z[y] - np.delete(z, y).max())
-
-
 @pytest.mark.parametrize("tamper", [None, "weight", "bound", "verdict"])
 def test_coq_checks_transformer_brute_force_certificates(tmp_path, tamper):
     """A Max-of-K brute-force accuracy certificate renders to CheckTransformer.v and Coq proves
@@ -295,7 +268,7 @@ def test_coq_checks_transformer_brute_force_certificates(tmp_path, tamper):
     doc = copy.deepcopy(certificate_of(random_transformer(), "brute-force", "accuracy"))
     assert 0 < cert.parse_rational(doc["claim"]["bound"], "") < 1
     if tamper:
-        _transformer_tamper(doc, tamper)
+        tamper_transformer(doc, tamper)
     (result,) = verify(doc, ["coq"], keep=tmp_path)
     assert result.verdict == ("accepted" if tamper is None else "rejected"), result.message
     if tamper is None:
@@ -353,7 +326,7 @@ def test_coq_checks_transformer_cubic_certificates(tmp_path, partly_trained_tran
         _claim_unproved_cubic_case(doc)
         assert not check(doc).accepted
     elif tamper:
-        _transformer_tamper(doc, tamper)
+        tamper_transformer(doc, tamper)
     _assert_coq_verdict(doc, tmp_path, tamper is None, "check_cubic_accuracy_correct")
 
 
@@ -369,7 +342,7 @@ def _subcubic_tamper(doc, what):
 
         model = _trained_d8()
         d, n = model.config.d_vocab, model.config.n_ctx
-        wrong = [sequences(d, n, s, s + 1)[0] for s in range(d**n) if _margin(model, s) < -0.1]
+        wrong = [sequences(d, n, s, s + 1)[0] for s in range(d**n) if transformer_margin(model, s) < -0.1]
         cases = [(t[-1], t.max(), int((t != t.max()).sum())) for t in wrong if t[-1] < t.max()]
         case = next(c for c in cases if not proved[c])
         edit_array(doc, ["trace", "arrays", "proved"], lambda a: a.__setitem__(case, True))
@@ -393,7 +366,7 @@ def test_coq_checks_transformer_subcubic_certificates(tmp_path, partly_trained_t
         _subcubic_tamper(doc, tamper)
         assert not check(doc).accepted
     elif tamper:
-        _transformer_tamper(doc, tamper)
+        tamper_transformer(doc, tamper)
     _assert_coq_verdict(doc, tmp_path, tamper is None, "check_subcubic_accuracy_correct")
 
 

@@ -19,8 +19,7 @@ from pyexport.families import UnsupportedCertificate
 from pyexport.families.max_of_k_transformer.kernels import lean_context as lc
 from pyexport.kernels.lean_exp import exp_lo_int, exp_up_neg
 from pyexport.render import render_text
-from pyexport.weights import weights_sha256
-from tests.conftest import certificate_of, edit_array, random_transformer
+from tests.conftest import certificate_of, random_transformer, tamper_transformer
 
 MODEL = random_transformer()
 N_CTX3 = random_transformer(d=4, n=3, width=6, seed=5)
@@ -31,24 +30,7 @@ def _doc(model=MODEL):
 
 
 def _tamper(doc, what):
-    from pyexport.families.max_of_k_transformer.model import WEIGHT_KEYS, float_logits
-
-    if what == "weight":  # flip the unembedding (hash updated): claimed sequences become wrong
-        edit_array(doc, ["model", "weights", "unembed.W_U"], lambda a: a.__imul__(-1))
-        weights = {k: cert.decode_array(v, k) for k, v in doc["model"]["weights"].items()}
-        doc["model"]["sha256"] = weights_sha256(weights, WEIGHT_KEYS)
-    elif what == "bound":
-        bound = cert.parse_rational(doc["claim"]["bound"], "") + cert.Fraction(1, 100)
-        doc["claim"]["bound"], doc["claim"]["bound_float"] = cert.rational_str(bound), float(bound)
-    else:  # mark as correct the sequence the model gets most wrong
-        d, n = MODEL.config.d_vocab, MODEL.config.n_ctx
-        tokens = np.array(np.unravel_index(np.arange(d ** n), (d,) * n)).T
-        z = float_logits(MODEL, tokens)
-        labels = tokens.max(axis=1)
-        margin = z[np.arange(len(z)), labels] - np.where(
-            np.arange(d)[None, :] == labels[:, None], -np.inf, z).max(axis=1)
-        edit_array(doc, ["trace", "arrays", "correct"],
-                   lambda a: a.reshape(-1).__setitem__(int(np.argmin(margin)), True))
+    tamper_transformer(doc, what)
     return doc
 
 

@@ -1,1 +1,2 @@
-"""The transformer family's renderer contexts (Coq: brute-force accuracy)."""
+"""The transformer family's renderer contexts (Coq: every accuracy strategy; Lean: brute-force
+accuracy)."""

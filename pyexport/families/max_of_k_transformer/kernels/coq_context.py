@@ -26,19 +26,15 @@ literals. Other strategies, and data too large to be read by one `coqc`, raise
 
 from __future__ import annotations
 
-import re
 
 import numpy as np
 
 from pyexport import certificate as cert
 from pyexport.families import UnsupportedCertificate
-from pyexport.families.max_of_k_transformer.model import (
-    WEIGHT_KEYS,
-    config_from_json,
-    weight_shapes,
-)
+from pyexport.families.max_of_k_transformer.kernels.render_input import accuracy_claim
+from pyexport.families.max_of_k_transformer.model import WEIGHT_KEYS
 from pyexport.kernels.coq_literals import coq_float
-from pyexport.kernels.render_checks import checked_weights, identifier
+from pyexport.kernels.render_checks import identifier
 
 THEOREM_NAME = "cert_accuracy_bound"
 CHECKERS = {("brute-force", "accuracy"): "check_tbf_accuracy_correct",
@@ -46,7 +42,6 @@ CHECKERS = {("brute-force", "accuracy"): "check_tbf_accuracy_correct",
             ("subcubic-rank1", "accuracy"): "check_subcubic_accuracy_correct",
             ("subcubic-exact-eqke", "accuracy"): "check_subcubic_accuracy_correct"}
 MAX_LITERALS = 1 << 18  # one coqc reads this many literals in about 1 GB (coq/README.md)
-HEX_DIGEST = re.compile(r"^[0-9a-f]{64}$")
 
 
 def _rows(matrix) -> list[list[str]]:
@@ -63,32 +58,25 @@ def coq_context(doc: dict) -> dict:
     if (strategy, quantity) not in CHECKERS:
         raise UnsupportedCertificate(f"no Coq checker for {strategy} {quantity} of the "
                                      "max-of-k-transformer family yet (accuracy only)")
-    if doc["claim"]["relation"] != ">=":
-        raise ValueError("accuracy must be claimed with >=")
-    config, weights, model_sha = checked_weights(doc, config_from_json, weight_shapes,
-                                                 WEIGHT_KEYS)
+    claim = accuracy_claim(doc)
+    config, weights, bound, ident = claim.config, claim.weights, claim.bound, claim.model_ident
     d, n = config.d_vocab, config.n_ctx
     trace = TRACES[strategy](doc, d, n)
     literals = sum(np.asarray(w).size for w in weights.values()) + trace["literals"]
     if literals > MAX_LITERALS:
         raise UnsupportedCertificate(f"{literals} literals: the transformer's Coq checker reads "
                                      f"its data in one file, at most {MAX_LITERALS}")
-    bound = cert.parse_rational(doc["claim"]["bound"], "claim.bound")
-    if bound < 0:
-        raise ValueError("claim.bound must be non-negative")
-    content_sha = cert.content_sha256(doc)
-    assert HEX_DIGEST.fullmatch(model_sha) and HEX_DIGEST.fullmatch(content_sha)
-    ident = identifier(config.name)
     w = {key: np.asarray(weights[key]) for key in WEIGHT_KEYS}
+    module = f"cert_{ident}_{identifier(strategy)}_accuracy_{claim.content_sha256[:16]}"
     return {
-        "module_name": f"cert_{ident}_{identifier(strategy)}_accuracy_{content_sha[:16]}",
+        "module_name": module,
         "THEOREM_NAME": THEOREM_NAME,
         "DATA_NAMES": ["CertData.cert_w", f"CertData.{trace['name']}"],
         "strategy": strategy,
         "checker": CHECKERS[(strategy, quantity)],
         "model_ident": ident,
-        "model_sha256": model_sha,
-        "content_sha256": content_sha,
+        "model_sha256": claim.model_sha256,
+        "content_sha256": claim.content_sha256,
         "n_ctx": n, "d_vocab": d, "d_model": config.d_model, "d_head": config.d_head,
         "claim_p": int(bound.numerator), "claim_q": int(bound.denominator),
         "W_E": _rows(w["embed.W_E"]), "W_pos": _rows(w["pos_embed.W_pos"]),

@@ -26,20 +26,14 @@ Only brute-force accuracy certificates render (other strategies and quantities r
 
 from __future__ import annotations
 
-import re
 from math import isqrt
 
 import numpy as np
 
 from pyexport import certificate as cert
 from pyexport.families import UnsupportedCertificate
-from pyexport.families.max_of_k_transformer.model import (
-    WEIGHT_KEYS,
-    config_from_json,
-    weight_shapes,
-)
+from pyexport.families.max_of_k_transformer.kernels.render_input import accuracy_claim
 from pyexport.kernels.lean_exp import exp_lo_int, exp_up_neg, taylor_terms
-from pyexport.kernels.render_checks import checked_weights, identifier
 
 THEOREM_NAME = "certificate"
 # context key -> (weight key, drop the head axis): matrices, then vectors, in TCertData's order
@@ -53,7 +47,6 @@ VECTORS = {"bQ": ("blocks.0.attn.b_Q", True), "bK": ("blocks.0.attn.b_K", True),
 DATA_NAMES = tuple(f"cert_{k}" for k in (*MATRICES, *VECTORS)) + ("cert_rows", "cert_data")
 PRECISIONS = (64, 96, 128, 192, 256, 384, 512)
 MAX_SEQUENCES = 1 << 16  # d_vocab^n_ctx; a guess at what a kernel decides in reasonable time
-HEX_DIGEST = re.compile(r"^[0-9a-f]{64}$")
 SUPPORTED = "Lean renders brute-force accuracy certificates only"
 
 
@@ -63,28 +56,20 @@ def lean_context(doc: dict, native: bool = False) -> dict:
     if (strategy, quantity) != ("brute-force", "accuracy"):
         raise UnsupportedCertificate(f"no Lean checker for {strategy} {quantity} of the "
                                      f"max-of-k-transformer family ({SUPPORTED})")
-    if doc["claim"]["relation"] != ">=":
-        raise ValueError("accuracy must be claimed with >=")
-    config, weights, model_sha = checked_weights(doc, config_from_json, weight_shapes,
-                                                 WEIGHT_KEYS)
+    claim = accuracy_claim(doc)
+    config, weights, bound, ident = claim.config, claim.weights, claim.bound, claim.model_ident
     d, n = config.d_vocab, config.n_ctx
     if d ** n > MAX_SEQUENCES:
         raise UnsupportedCertificate(f"{d ** n} sequences: the Lean brute-force checker decides "
                                      f"every one in the kernel, at most {MAX_SEQUENCES}")
-    bound = cert.parse_rational(doc["claim"]["bound"], "claim.bound")
-    if bound < 0:
-        raise ValueError("claim.bound must be non-negative")
-    content_sha = cert.content_sha256(doc)
-    assert HEX_DIGEST.fullmatch(model_sha) and HEX_DIGEST.fullmatch(content_sha)
-    ident = identifier(config.name)
     ctx = {
-        "module_name": f"cert_{ident}_brute_force_accuracy_{content_sha[:16]}",
+        "module_name": f"cert_{ident}_brute_force_accuracy_{claim.content_sha256[:16]}",
         "THEOREM_NAME": THEOREM_NAME,
         "DATA_NAMES": list(DATA_NAMES),
         "strategy": "brute_force",
         "model_ident": ident,
-        "model_sha256": model_sha,
-        "content_sha256": content_sha,
+        "model_sha256": claim.model_sha256,
+        "content_sha256": claim.content_sha256,
         "native": bool(native),
         "n_ctx": n, "d_vocab": d, "d_model": config.d_model, "d_head": config.d_head,
         "claim_p": int(bound.numerator), "claim_q": int(bound.denominator),
