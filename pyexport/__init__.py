@@ -1,3 +1,3 @@
 """pyexport: compact proofs of model performance, emitted as machine-checkable certificates."""
 
-__version__ = "0.8.0"
+__version__ = "0.9.0"
