@@ -22,6 +22,7 @@ import PyExport.MaxOfK.TransformerSubcubic
 import PyExport.MaxOfK.EqkeRank1
 import PyExport.MaxOfK.TransformerEval
 import PyExport.MaxOfK.CheckTransformer
+import PyExport.MaxOfK.CheckCubic
 
 /-!
 # pyexport: Lean lemma library for max-of-n MLP and Max-of-K transformer certificates
@@ -41,8 +42,9 @@ margins). The certificate checkers (two tokens) and their soundness theorems are
 `PyExport.checkConvexityAccuracy_sound` (`PyExport/MaxOfN/Check.lean`) and
 `PyExport.checkBruteForceLoss_sound`, `PyExport.checkSymmetryLoss_sound`,
 `PyExport.checkConvexityLoss_sound` (`PyExport/MaxOfN/CheckLoss.lean`); the Max-of-K
-transformer's brute-force accuracy checker is `PyExport.checkTbfAccuracy_sound`
-(`PyExport/MaxOfK/CheckTransformer.lean`); `#term_size` is defined in `PyExport/TermSize.lean`.
+transformer's accuracy checkers are `PyExport.checkTbfAccuracy_sound` (brute force,
+`PyExport/MaxOfK/CheckTransformer.lean`) and `PyExport.checkCubicAccuracy_sound` (cubic,
+`PyExport/MaxOfK/CheckCubic.lean`); `#term_size` is defined in `PyExport/TermSize.lean`.
 
 ## Implementation notes
 

@@ -327,6 +327,48 @@ namespace TCertData
 
 variable (c : TCertData)
 
+/-- What `preOk` guarantees: the scale enclosure, `terms > 0` and the shift. -/
+theorem preOk_spec (hpre : c.preOk = true) :
+    ((c.sLo : ℝ) / 2 ^ c.r ≤ 1 / Real.sqrt c.dh ∧ 1 / Real.sqrt c.dh ≤ (c.sHi : ℝ) / 2 ^ c.r) ∧
+      0 < c.terms ∧ c.shiftOk = true := by
+  unfold preOk at hpre
+  obtain ⟨h4, hshift⟩ := band_true hpre
+  obtain ⟨h3, hterms⟩ := band_true h4
+  obtain ⟨h2, hhi⟩ := band_true h3
+  obtain ⟨hdh, hlo⟩ := band_true h2
+  exact ⟨inv_sqrt_bounds c.dh c.r c.sLo c.sHi (of_decide_eq_true hdh) (of_decide_eq_true hlo)
+    (of_decide_eq_true hhi), of_decide_eq_true hterms, hshift⟩
+
+/-- `gapN` is the exact shifted score: `shift[tq] - qk[tq][i][t] ≥ 0` (`shiftOk`). -/
+theorem gapN_eq (hpre : c.preOk = true) {tq i t : ℕ} (htq : tq < c.d) (hi : i < c.n + 1)
+    (ht : t < c.d) : ((c.gapN tq i t : ℕ) : ℤ) = c.shift tq - c.qk tq i t := by
+  have hshift := (c.preOk_spec hpre).2.2
+  have h1 := allBelow_spec _ c.d hshift tq htq
+  have h2 := allBelow_spec _ (c.n + 1) h1 i hi
+  have hle : c.qk tq i t ≤ c.shift tq := of_decide_eq_true (allBelow_spec _ c.d h2 t ht)
+  have h0 : 0 ≤ c.shift tq - c.qk tq i t := by omega
+  exact Int.toNat_of_nonneg h0
+
+/-- `qk[tq][i][t] = shift[tq] - gapN[tq][i][t]`, over the reals. -/
+theorem qk_eq_shift_sub (hpre : c.preOk = true) {tq i t : ℕ} (htq : tq < c.d)
+    (hi : i < c.n + 1) (ht : t < c.d) :
+    ((c.qk tq i t : ℤ) : ℝ) = ((c.shift tq : ℤ) : ℝ) - ((c.gapN tq i t : ℕ) : ℝ) := by
+  have h1 : (((c.gapN tq i t : ℕ) : ℤ) : ℝ) = (((c.shift tq - c.qk tq i t) : ℤ) : ℝ) := by
+    rw [c.gapN_eq hpre htq hi ht]
+  push_cast at h1
+  linarith
+
+/-- **The weight enclosures.** `wLo / 2^P ≤ exp (-(gapN / 2^E') / √dh) ≤ wHi / 2^P`. -/
+theorem weight_bounds (hpre : c.preOk = true) (tq i t : ℕ) :
+    ((c.wLo tq i t : ℕ) : ℝ) / 2 ^ c.prec ≤
+        Real.exp (-(((c.gapN tq i t : ℕ) : ℝ) / 2 ^ (c.e + c.e + (c.e + c.e))) *
+          (1 / Real.sqrt c.dh)) ∧
+      Real.exp (-(((c.gapN tq i t : ℕ) : ℝ) / 2 ^ (c.e + c.e + (c.e + c.e))) *
+          (1 / Real.sqrt c.dh)) ≤ ((c.wHi tq i t : ℕ) : ℝ) / 2 ^ c.prec := by
+  have hs := c.preOk_spec hpre
+  exact exp_weight_bounds c.prec c.terms c.halvings (c.e + c.e + (c.e + c.e)) c.r
+    (c.gapN tq i t) c.sLo c.sHi hs.2.1 (1 / Real.sqrt c.dh) hs.1.1 hs.1.2
+
 /-- The shifted score `-(gapN / 2^E') / √dh` of position `k` (used by the proof only). -/
 noncomputable def sc (f : ℕ → ℕ) (k : Fin (c.n + 1)) : ℝ :=
   -(((c.gapN (f c.n) k (f k) : ℕ) : ℝ) / 2 ^ (c.e + c.e + (c.e + c.e))) * (1 / Real.sqrt c.dh)
@@ -336,39 +378,17 @@ correctly by the real transformer. -/
 theorem correct_of_seqOk (hpre : c.preOk = true) (ts : Fin (c.n + 1) → Fin c.d) (f : ℕ → ℕ)
     (hf : ∀ i : Fin (c.n + 1), (ts i : ℕ) = f i) (h : c.seqOk f = true) :
     IsCorrect (c.transformer.logits ts) (seqLabel ts) := by
-  -- the checks that do not depend on the sequence
-  unfold preOk at hpre
-  obtain ⟨h4, hshift⟩ := band_true hpre
-  obtain ⟨h3, hterms⟩ := band_true h4
-  obtain ⟨h2, hhi⟩ := band_true h3
-  obtain ⟨hdh, hlo⟩ := band_true h2
-  have hu := inv_sqrt_bounds c.dh c.r c.sLo c.sHi (of_decide_eq_true hdh) (of_decide_eq_true hlo)
-    (of_decide_eq_true hhi)
-  have hn : 0 < c.terms := of_decide_eq_true hterms
   have hy : ((seqLabel ts : Fin c.d) : ℕ) = maxTok f c.n := seqLabel_val ts f hf
   have hq : (ts (Fin.last c.n) : ℕ) = f c.n := hf (Fin.last c.n)
   have hfd : ∀ i : Fin (c.n + 1), f i < c.d := fun i => by rw [← hf i]; exact (ts i).isLt
+  have hqd : f c.n < c.d := by rw [← hq]; exact (ts (Fin.last c.n)).isLt
   -- the scores: `score k = -(N_k / 2^E') * u + const`
-  have hNz : ∀ k : Fin (c.n + 1),
-      ((c.gapN (f c.n) k (f k) : ℕ) : ℤ) = c.shift (f c.n) - c.qk (f c.n) k (f k) := by
-    intro k
-    have hle : c.qk (f c.n) k (f k) ≤ c.shift (f c.n) := by
-      have h1 := allBelow_spec _ c.d hshift (f c.n) (by rw [← hq]; exact (ts (Fin.last c.n)).isLt)
-      have h2 := allBelow_spec _ (c.n + 1) h1 k k.isLt
-      exact of_decide_eq_true (allBelow_spec _ c.d h2 (f k) (hfd k))
-    have h0 : 0 ≤ c.shift (f c.n) - c.qk (f c.n) k (f k) := by omega
-    exact Int.toNat_of_nonneg h0
   have hs : ∀ k, c.transformer.score ts k =
       c.sc f k + ((c.shift (f c.n) : ℝ) / 2 ^ (c.e + c.e + (c.e + c.e)) +
         c.transformer.QB (ts (Fin.last c.n))) * (1 / Real.sqrt c.dh) := by
     intro k
-    have hNr : ((c.qk (f c.n) k (f k) : ℤ) : ℝ) =
-        ((c.shift (f c.n) : ℤ) : ℝ) - ((c.gapN (f c.n) k (f k) : ℕ) : ℝ) := by
-      have h1 : (((c.gapN (f c.n) k (f k) : ℕ) : ℤ) : ℝ) =
-          (((c.shift (f c.n) - c.qk (f c.n) k (f k)) : ℤ) : ℝ) := by rw [hNz k]
-      push_cast at h1
-      linarith
-    rw [c.transformer.score_paths ts k, c.QK_eq (ts (Fin.last c.n)) (ts k) k, hq, hf k, hNr]
+    rw [c.transformer.score_paths ts k, c.QK_eq (ts (Fin.last c.n)) (ts k) k, hq, hf k,
+      c.qk_eq_shift_sub hpre hqd k.isLt (hfd k)]
     unfold sc
     ring
   have ha : ∀ i, c.transformer.attn ts i = Real.exp (c.sc f i) / ∑ k, Real.exp (c.sc f k) :=
@@ -391,10 +411,8 @@ theorem correct_of_seqOk (hpre : c.preOk = true) (ts : Fin (c.n + 1) → Fin c.d
     weighted_pos (fun i => Real.exp (c.sc f i)) (fun i => c.G f i j)
       (fun i => c.wLo (f c.n) i (f i)) (fun i => c.wHi (f c.n) i (f i)) c.prec
       (2 ^ (c.e + c.e + c.e + c.e)) (by positivity)
-      (fun i => (exp_weight_bounds c.prec c.terms c.halvings (c.e + c.e + (c.e + c.e)) c.r
-        (c.gapN (f c.n) i (f i)) c.sLo c.sHi hn (1 / Real.sqrt c.dh) hu.1 hu.2).1)
-      (fun i => (exp_weight_bounds c.prec c.terms c.halvings (c.e + c.e + (c.e + c.e)) c.r
-        (c.gapN (f c.n) i (f i)) c.sLo c.sHi hn (1 / Real.sqrt c.dh) hu.1 hu.2).2)
+      (fun i => (c.weight_bounds hpre (f c.n) i (f i)).1)
+      (fun i => (c.weight_bounds hpre (f c.n) i (f i)).2)
       hgR
   have hpos :
       0 < ∑ i, c.transformer.attn ts i * (((c.G f i j : ℤ) : ℝ) / 2 ^ (c.e + c.e + c.e + c.e)) :=
@@ -442,6 +460,50 @@ theorem ind_le_ite {P : Prop} {inst : Decidable P} (b : Bool) (h : b = true → 
     · exact le_trans zero_le_one (le_of_eq (if_pos hP).symm)
     · exact le_of_eq (if_neg hP).symm
 
+/-- **Counting proved sequences.** If every sequence number `a` with `ok a` is classified
+correctly (sequence `a` is `finFunctionFinEquiv.symm a`), `count` is at most the number of
+such `a`, and `claimOk` holds, the accuracy is at least `p / q`. Shared by the Max-of-K
+checkers (Coq's `accuracy_ge_of_covered`). -/
+theorem accuracy_ge_of_count (c : TCertData) (ok : ℕ → Bool)
+    (hok : ∀ a : Fin (c.d ^ (c.n + 1)), ok a = true →
+      IsCorrect (c.transformer.logits (finFunctionFinEquiv.symm a))
+        (seqLabel (finFunctionFinEquiv.symm a)))
+    (count : ℤ) (hcount : count ≤ sumI (fun a => if ok a then 1 else 0) (c.d ^ (c.n + 1)))
+    (hclaim : claimOk (c.d ^ (c.n + 1)) c.p c.q count = true) :
+    c.transformer.accuracy ≥ (c.p : ℝ) / (c.q : ℝ) := by
+  unfold claimOk at hclaim
+  obtain ⟨hqN, hc⟩ := band_true hclaim
+  obtain ⟨hq, hN⟩ := band_true hqN
+  have hq' : (0 : ℝ) < (c.q : ℝ) := by exact_mod_cast (of_decide_eq_true hq : 0 < c.q)
+  have hN' : (0 : ℝ) < ((c.d ^ (c.n + 1) : ℕ) : ℝ) := by
+    exact_mod_cast (of_decide_eq_true hN : 0 < c.d ^ (c.n + 1))
+  have hcz : (c.p : ℤ) * ((c.d ^ (c.n + 1) : ℕ) : ℤ) ≤ count * (c.q : ℤ) := of_decide_eq_true hc
+  have hD : ((c.d ^ (c.n + 1) : ℕ) : ℝ) = (c.d : ℝ) ^ (c.n + 1) := by norm_cast
+  have hcR : (c.p : ℝ) * ((c.d ^ (c.n + 1) : ℕ) : ℝ) ≤
+      ((sumI (fun a => if ok a then 1 else 0) (c.d ^ (c.n + 1)) : ℤ) : ℝ) * (c.q : ℝ) := by
+    have h1 : (c.p : ℤ) * ((c.d ^ (c.n + 1) : ℕ) : ℤ) ≤
+        sumI (fun a => if ok a then 1 else 0) (c.d ^ (c.n + 1)) * (c.q : ℤ) :=
+      le_trans hcz (mul_le_mul_of_nonneg_right hcount (by omega))
+    exact_mod_cast h1
+  rw [hD] at hN' hcR
+  show (c.p : ℝ) / (c.q : ℝ) ≤ c.transformer.accuracy
+  unfold Transformer.accuracy
+  refine le_trans ?_ (mul_le_mul_of_nonneg_left
+    (?_ : ((sumI (fun a => if ok a then 1 else 0) (c.d ^ (c.n + 1)) : ℤ) : ℝ) ≤ _)
+    (by positivity))
+  · -- `p / q ≤ count / d ^ (n + 1)`
+    rw [div_le_iff₀ hq']
+    have e : 1 / (c.d : ℝ) ^ (c.n + 1) *
+          ((sumI (fun a => if ok a then 1 else 0) (c.d ^ (c.n + 1)) : ℤ) : ℝ) * (c.q : ℝ) =
+        ((sumI (fun a => if ok a then 1 else 0) (c.d ^ (c.n + 1)) : ℤ) : ℝ) * (c.q : ℝ) /
+          (c.d : ℝ) ^ (c.n + 1) := by ring
+    rw [e, le_div_iff₀ hN']
+    exact hcR
+  · -- every counted sequence is correct
+    rw [sumI_cast]
+    refine le_trans ?_ (le_of_eq (Equiv.sum_comp finFunctionFinEquiv.symm _))
+    exact Finset.sum_le_sum fun a _ => ind_le_ite (ok a) (hok a)
+
 /-- **Soundness of the brute-force checker**: the real transformer with the certificate's exact
 weights has accuracy at least `p / q`. -/
 theorem checkTbfAccuracy_sound (c : TCertData) (rows : List ℤ)
@@ -450,14 +512,6 @@ theorem checkTbfAccuracy_sound (c : TCertData) (rows : List ℤ)
   unfold checkTbfAccuracy at h
   obtain ⟨h12, hclaim⟩ := band_true h
   obtain ⟨hpre, hrows⟩ := band_true h12
-  unfold claimOk at hclaim
-  obtain ⟨hqN, hc⟩ := band_true hclaim
-  obtain ⟨hq, hN⟩ := band_true hqN
-  have hq' : (0 : ℝ) < (c.q : ℝ) := by exact_mod_cast (of_decide_eq_true hq : 0 < c.q)
-  have hN' : (0 : ℝ) < ((c.d ^ (c.n + 1) : ℕ) : ℝ) := by
-    exact_mod_cast (of_decide_eq_true hN : 0 < c.d ^ (c.n + 1))
-  have hcz : (c.p : ℤ) * ((c.d ^ (c.n + 1) : ℕ) : ℤ) ≤
-      sumI (fun r => nth 0 rows r) (c.d ^ c.n) * (c.q : ℤ) := of_decide_eq_true hc
   -- the claimed counts are at most the proved ones
   have hcount : sumI (fun r => nth 0 rows r) (c.d ^ c.n) ≤ sumI c.okInd (c.d ^ (c.n + 1)) := by
     have h1 : sumI (fun r => nth 0 rows r) (c.d ^ c.n) ≤ sumI c.rowCount (c.d ^ c.n) :=
@@ -468,29 +522,9 @@ theorem checkTbfAccuracy_sound (c : TCertData) (rows : List ℤ)
       exact sumI_blocks c.okInd c.d (c.d ^ c.n)
     rw [← h2]
     exact h1
-  have hD : ((c.d ^ (c.n + 1) : ℕ) : ℝ) = (c.d : ℝ) ^ (c.n + 1) := by norm_cast
-  have hcR : (c.p : ℝ) * ((c.d ^ (c.n + 1) : ℕ) : ℝ) ≤
-      ((sumI c.okInd (c.d ^ (c.n + 1)) : ℤ) : ℝ) * (c.q : ℝ) := by
-    have h1 : (c.p : ℤ) * ((c.d ^ (c.n + 1) : ℕ) : ℤ) ≤
-        sumI c.okInd (c.d ^ (c.n + 1)) * (c.q : ℤ) :=
-      le_trans hcz (mul_le_mul_of_nonneg_right hcount (by omega))
-    exact_mod_cast h1
-  rw [hD] at hN' hcR
-  show (c.p : ℝ) / (c.q : ℝ) ≤ c.transformer.accuracy
-  unfold Transformer.accuracy
-  refine le_trans ?_ (mul_le_mul_of_nonneg_left
-    (?_ : ((sumI c.okInd (c.d ^ (c.n + 1)) : ℤ) : ℝ) ≤ _) (by positivity))
-  · -- `p / q ≤ count / d ^ (n + 1)`
-    rw [div_le_iff₀ hq']
-    have e : 1 / (c.d : ℝ) ^ (c.n + 1) * ((sumI c.okInd (c.d ^ (c.n + 1)) : ℤ) : ℝ) * (c.q : ℝ) =
-        ((sumI c.okInd (c.d ^ (c.n + 1)) : ℤ) : ℝ) * (c.q : ℝ) / (c.d : ℝ) ^ (c.n + 1) := by ring
-    rw [e, le_div_iff₀ hN']
-    exact hcR
-  · -- every proved sequence is correct (sequence `a` is `finFunctionFinEquiv.symm a`)
-    rw [sumI_cast]
-    refine le_trans ?_ (le_of_eq (Equiv.sum_comp finFunctionFinEquiv.symm _))
-    exact Finset.sum_le_sum fun a _ => ind_le_ite (c.seqOkAt a) fun hs =>
-      c.correct_of_seqOk hpre (finFunctionFinEquiv.symm a) (fun i => (a : ℕ) / c.d ^ i % c.d)
-        (fun i => rfl) hs
+  exact accuracy_ge_of_count c c.seqOkAt
+    (fun a hs => c.correct_of_seqOk hpre (finFunctionFinEquiv.symm a)
+      (fun i => (a : ℕ) / c.d ^ i % c.d) (fun i => rfl) hs)
+    _ hcount hclaim
 
 end PyExport
