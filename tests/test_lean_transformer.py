@@ -1,4 +1,4 @@
-"""Lean renderings of Max-of-K brute-force accuracy certificates.
+"""Lean renderings of Max-of-K brute-force and cubic accuracy certificates.
 
 No Lean toolchain exists on the development machines: the kernel test skips there. The other
 tests check the rendering (statement, data sizes, determinism, tampering, refusals) and, with
@@ -27,6 +27,10 @@ N_CTX3 = random_transformer(d=4, n=3, width=6, seed=5)
 
 def _doc(model=MODEL):
     return copy.deepcopy(certificate_of(model, "brute-force", "accuracy"))
+
+
+def _cubic_doc(model=MODEL):
+    return copy.deepcopy(certificate_of(model, "cubic", "accuracy"))
 
 
 def _tamper(doc, what):
@@ -81,18 +85,20 @@ def test_tampered_certificate_renders_different_data_the_mirror_rejects(what):
     assert not lc.mirror_check(ctx)
 
 
-@pytest.mark.parametrize("strategy,quantity", [("brute-force", "loss"), ("cubic", "accuracy")])
+@pytest.mark.parametrize("strategy,quantity", [("brute-force", "loss"),
+                                               ("subcubic-exact-eqke", "accuracy")])
 def test_other_certificates_are_refused(strategy, quantity):
     doc = certificate_of(MODEL, strategy, quantity)
-    with pytest.raises(UnsupportedCertificate, match="Lean renders brute-force accuracy "
-                                                     "certificates only"):
+    with pytest.raises(UnsupportedCertificate, match="Lean renders brute-force and cubic "
+                                                     "accuracy certificates only"):
         render_text(doc, "lean")
 
 
 def test_too_many_sequences_are_refused(monkeypatch):
     monkeypatch.setattr(lc, "MAX_SEQUENCES", 16)
-    with pytest.raises(UnsupportedCertificate, match="25 sequences"):
-        render_text(_doc(), "lean")
+    for doc in (_doc(), _cubic_doc()):
+        with pytest.raises(UnsupportedCertificate, match="25 sequences"):
+            render_text(doc, "lean")
 
 
 @pytest.mark.parametrize("d_head", [1, 2, 3, 5, 8, 17, 32, 100, 512])
@@ -140,13 +146,86 @@ def test_tables_give_the_float_logits():
         np.testing.assert_allclose(z / 2.0 ** (4 * e), expected, rtol=1e-9, atol=1e-9)
 
 
+# --- cubic ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def trained():
+    """tests/test_coq.py's briefly trained d_vocab 8, n_ctx 3 model: cubic claims that are
+    neither all nor none of the sequences."""
+    from tests.test_coq import _trained_d8
+
+    return _trained_d8()
+
+
+def test_cubic_rendering_states_the_claim_with_the_cubic_checker():
+    text, ctx = render_text(_cubic_doc(), "lean")
+    p, q = ctx["claim_p"], ctx["claim_q"]
+    assert f"cert_data.transformer.accuracy ≥ (({p} : ℕ) : ℝ) / (({q} : ℕ) : ℝ)" in text
+    assert "checkCubicAccuracy_sound cert_data cert_tab (by decide +kernel)" in text
+    assert "def cert_tab : List (List (List Nat)) := [" in text and "cert_rows" not in text
+    assert ctx["module_name"].startswith("cert_") and "_cubic_accuracy_" in ctx["module_name"]
+    assert "#term_size cert_WE" in text and "cert_tab cert_data certificate" in text
+    assert "native_decide" not in text and "sorry" not in text
+    assert render_text(_cubic_doc(), "lean")[0] == text  # deterministic
+
+
+@pytest.mark.parametrize("model", [MODEL, N_CTX3], ids=["n_ctx2", "n_ctx3"])
+def test_cubic_tab_layout(model):
+    """`tab[m][c][q]` (q <= m), bit k = the verdict of the pure case (q, m, k, c)."""
+    doc = _cubic_doc(model)
+    _, ctx = render_text(doc, "lean")
+    d, n = model.config.d_vocab, model.config.n_ctx
+    verdict = cert.decode_array(doc["trace"]["arrays"]["pure_correct"], "")
+    tab = ctx["tab"]
+    assert [len(by_c) for by_c in tab] == [n] * d
+    assert all(len(row) == m + 1 for m, by_c in enumerate(tab) for row in by_c)
+    for q, m, k, c in np.ndindex(d, d, d, n):
+        if q <= m:
+            assert bool(tab[m][c][q] >> k & 1) == bool(verdict[q, m, k, c])
+    assert lc.mirror_cubic(ctx)
+
+
+def test_cubic_mirror_accepts_a_partly_trained_model_exactly(trained):
+    """The mirror proves the trained model's claim and nothing above it: its enumeration counts
+    exactly the sequences the strategy's closed form counts."""
+    doc = _cubic_doc(trained)
+    _, ctx = render_text(doc, "lean")
+    bound = cert.parse_rational(doc["claim"]["bound"], "")
+    assert 0 < bound < 1 and ctx["prec"] == 64
+    assert lc.mirror_cubic(ctx)
+    N = ctx["d_vocab"] ** ctx["n_ctx"]
+    assert (ctx["claim_p"], ctx["claim_q"]) == (bound.numerator, bound.denominator)
+    assert not lc.mirror_cubic({**ctx, "claim_p": int(bound * N) + 1, "claim_q": N})
+
+
+@pytest.mark.parametrize("what", ["weight", "bound", "case"])
+def test_tampered_cubic_certificate_renders_different_data_the_mirror_rejects(trained, what):
+    honest_text, honest = render_text(_cubic_doc(trained), "lean")
+    doc = _cubic_doc(trained)
+    if what == "case":
+        from tests.test_coq import _claim_unproved_cubic_case
+
+        _claim_unproved_cubic_case(doc)
+    else:
+        tamper_transformer(doc, what)
+    text, ctx = render_text(doc, "lean")
+    assert text != honest_text
+    changed = {"weight": "WU", "bound": "claim_p", "case": "tab"}[what]
+    assert ctx[changed] != honest[changed]
+    assert not lc.mirror_cubic(ctx)
+
+
 @pytest.mark.skipif(shutil.which("lake") is None,
                     reason="no Lean toolchain (lake) on this machine: Lean kernel check skipped")
-@pytest.mark.parametrize("tamper", [None, "verdict"])
-def test_lean_kernel_checks_transformer_certificates(tmp_path, tamper):
+@pytest.mark.parametrize("strategy,tamper", [("brute-force", None), ("brute-force", "verdict"),
+                                             ("cubic", None), ("cubic", "bound")])
+def test_lean_kernel_checks_transformer_certificates(tmp_path, strategy, tamper):
     from pyexport.verify import verify
 
-    doc = _doc() if tamper is None else _tamper(_doc(), tamper)
+    doc = _doc() if strategy == "brute-force" else _cubic_doc()
+    if tamper is not None:
+        _tamper(doc, tamper)
     (result,) = verify(doc, ["lean"], keep=tmp_path)
     assert result.verdict == ("accepted" if tamper is None else "rejected"), result.message
 
@@ -156,5 +235,6 @@ def test_library_audit_reads_the_family_folders():
     from pyexport.verify import audit_sources, lean_sources
 
     names = {p.name for p in lean_sources()}
-    assert {"CheckTransformer.lean", "TransformerEval.lean", "Check.lean"} <= names
+    assert {"CheckTransformer.lean", "CheckCubic.lean", "TransformerEval.lean",
+            "Check.lean"} <= names
     assert audit_sources(lean_sources(), "lean", native=False) == []

@@ -1,2 +1,2 @@
 """The transformer family's renderer contexts (Coq: every accuracy strategy; Lean: brute-force
-accuracy)."""
+and cubic accuracy)."""

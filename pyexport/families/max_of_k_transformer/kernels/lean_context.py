@@ -1,27 +1,34 @@
-"""Template context of a Max-of-K brute-force accuracy certificate for Lean 4.
+"""Template context of a Max-of-K accuracy certificate for Lean 4 (brute force, cubic).
 
 The template (templates/lean/max_of_k_transformer/certificate.lean.j2) writes the weights as
 integer numerators over one power of two `2^e` (every float32 weight is such a dyadic
-rational), the per-row counts of sequences the certificate marks correct, the enclosure of the
-attention scale and the exp-enclosure parameters into a `TCertData`, and proves
-`cert_data.transformer.accuracy ≥ p / q` with `checkTbfAccuracy_sound`
-(lean/PyExport/MaxOfK/CheckTransformer.lean) by kernel evaluation (`decide +kernel`;
-`native_decide` only when `native` is true).
+rational), the strategy's trace, the enclosure of the attention scale and the exp-enclosure
+parameters into a `TCertData`, and proves `cert_data.transformer.accuracy ≥ p / q` by kernel
+evaluation of the strategy's checker (`decide +kernel`; `native_decide` only when `native` is
+true):
 
-Rows. Lean numbers sequence `a` by its tokens `a / d^i % d` (position `i`), so its row `r`
-(`d` sequences `r d + t`) is the sequences sharing every token but the first; the counts are
-the certificate's verdicts regrouped that way (Coq's rows share every token but the last).
+    brute-force  `cert_rows`: per row the number of sequences marked correct;
+                 `checkTbfAccuracy_sound` (lean/PyExport/MaxOfK/CheckTransformer.lean). Lean
+                 numbers sequence `a` by its tokens `a / d^i % d` (position `i`), so its row
+                 `r` (`d` sequences `r d + t`) is the sequences sharing every token but the
+                 first; the counts are the certificate's verdicts regrouped that way (Coq's
+                 rows share every token but the last).
+    cubic        `cert_tab[m][c][q]` (q <= m): the bit mask whose bit k claims the pure case
+                 (q, m, k, c), bit m for c = 0 (Coq's layout); `checkCubicAccuracy_sound`
+                 (lean/PyExport/MaxOfK/CheckCubic.lean) re-derives every claimed case and
+                 counts the covered sequences by enumeration.
 
 Parameters. `r`, `sLo`, `sHi` enclose the attention scale, `sLo / 2^r <= 1/sqrt(d_head) <=
 sHi / 2^r` (`sLo = isqrt(4^r // d_head)`, `sHi = sLo + 1`; the checker re-verifies
-`sLo^2 d_head <= 4^r <= sHi^2 d_head`). `prec` is the first of PRECISIONS for which
-`mirror_check`, a Python mirror of the Lean checker (same integers, same rounding), accepts the
-certificate (else the largest, and the kernel will reject); `terms` makes the Taylor truncation
-negligible at arguments <= 1/8 and `halvings` makes every exp argument <= 2^(halvings - 3).
-The mirror is evidence about the algorithm and the data, not part of the trusted base.
+`sLo^2 d_head <= 4^r <= sHi^2 d_head`). `prec` is the first of PRECISIONS for which the Python
+mirror of the strategy's Lean checker (`mirror_check`, `mirror_cubic`: same integers, same
+rounding) accepts the certificate (else the largest, and the kernel will reject); `terms` makes
+the Taylor truncation negligible at arguments <= 1/8 and `halvings` makes every exp argument
+<= 2^(halvings - 3). The mirrors are evidence about the algorithm and the data, not part of
+the trusted base.
 
-Only brute-force accuracy certificates render (other strategies and quantities raise
-`UnsupportedCertificate`), and only up to MAX_SEQUENCES sequences: the kernel decides every one.
+Other strategies and quantities raise `UnsupportedCertificate`, and so do models with more than
+MAX_SEQUENCES sequences: both checkers enumerate every sequence in the kernel.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from pyexport import certificate as cert
 from pyexport.families import UnsupportedCertificate
 from pyexport.families.max_of_k_transformer.kernels.render_input import accuracy_claim
 from pyexport.kernels.lean_exp import exp_lo_int, exp_up_neg, taylor_terms
+from pyexport.kernels.render_checks import identifier
 
 THEOREM_NAME = "certificate"
 # context key -> (weight key, drop the head axis): matrices, then vectors, in TCertData's order
@@ -44,52 +52,69 @@ MATRICES = {"WE": ("embed.W_E", False), "Wpos": ("pos_embed.W_pos", False),
 VECTORS = {"bQ": ("blocks.0.attn.b_Q", True), "bK": ("blocks.0.attn.b_K", True),
            "bV": ("blocks.0.attn.b_V", True), "bO": ("blocks.0.attn.b_O", False),
            "bU": ("unembed.b_U", False)}
-DATA_NAMES = tuple(f"cert_{k}" for k in (*MATRICES, *VECTORS)) + ("cert_rows", "cert_data")
+WEIGHT_NAMES = tuple(f"cert_{k}" for k in (*MATRICES, *VECTORS))
 PRECISIONS = (64, 96, 128, 192, 256, 384, 512)
 MAX_SEQUENCES = 1 << 16  # d_vocab^n_ctx; a guess at what a kernel decides in reasonable time
-SUPPORTED = "Lean renders brute-force accuracy certificates only"
+SUPPORTED = "Lean renders brute-force and cubic accuracy certificates only"
 
 
 def lean_context(doc: dict, native: bool = False) -> dict:
     """The context of a structurally valid certificate (see the module docstring)."""
     strategy, quantity = doc["strategy"]["name"], doc["claim"]["quantity"]
-    if (strategy, quantity) != ("brute-force", "accuracy"):
+    if quantity != "accuracy" or strategy not in STRATEGIES:
         raise UnsupportedCertificate(f"no Lean checker for {strategy} {quantity} of the "
                                      f"max-of-k-transformer family ({SUPPORTED})")
     claim = accuracy_claim(doc)
     config, weights, bound, ident = claim.config, claim.weights, claim.bound, claim.model_ident
     d, n = config.d_vocab, config.n_ctx
     if d ** n > MAX_SEQUENCES:
-        raise UnsupportedCertificate(f"{d ** n} sequences: the Lean brute-force checker decides "
-                                     f"every one in the kernel, at most {MAX_SEQUENCES}")
+        raise UnsupportedCertificate(f"{d ** n} sequences: the Lean checkers enumerate every "
+                                     f"one in the kernel, at most {MAX_SEQUENCES}")
+    trace_name, trace_fn, checker, mirror = STRATEGIES[strategy]
     ctx = {
-        "module_name": f"cert_{ident}_brute_force_accuracy_{claim.content_sha256[:16]}",
+        "module_name": f"cert_{ident}_{identifier(strategy)}_accuracy_{claim.content_sha256[:16]}",
         "THEOREM_NAME": THEOREM_NAME,
-        "DATA_NAMES": list(DATA_NAMES),
-        "strategy": "brute_force",
+        "DATA_NAMES": [*WEIGHT_NAMES, f"cert_{trace_name}", "cert_data"],
+        "strategy": identifier(strategy),
+        "checker": checker,
+        "trace_name": trace_name,
         "model_ident": ident,
         "model_sha256": claim.model_sha256,
         "content_sha256": claim.content_sha256,
         "native": bool(native),
         "n_ctx": n, "d_vocab": d, "d_model": config.d_model, "d_head": config.d_head,
         "claim_p": int(bound.numerator), "claim_q": int(bound.denominator),
-        "rows": _rows(doc, d, n),
+        trace_name: trace_fn(doc, d, n),
         **_dyadic_weights(weights),
     }
-    ctx.update(_scale_and_exp(ctx))
+    ctx.update(_scale_and_exp(ctx, mirror))
     return ctx
+
+
+def _trace_array(doc: dict, name: str, shape: tuple[int, ...]) -> np.ndarray:
+    """The trace's only array, `name`: bits of the given shape."""
+    arrays = doc["trace"]["arrays"]
+    if set(arrays) != {name}:
+        raise ValueError(f"trace must hold the array {name}")
+    array = cert.decode_array(arrays[name], f"trace.{name}")
+    if (tuple(array.shape), arrays[name]["dtype"]) != (shape, "bits"):
+        raise ValueError(f"trace.{name}: expected bits of shape {shape}")
+    return array
 
 
 def _rows(doc: dict, d: int, n: int) -> list[int]:
     """Per Lean row (sequences sharing tokens 1 .. n-1), the number marked correct."""
-    arrays = doc["trace"]["arrays"]
-    if set(arrays) != {"correct"}:
-        raise ValueError("trace must hold the array correct")
-    correct = cert.decode_array(arrays["correct"], "trace.correct")
-    if (tuple(correct.shape), arrays["correct"]["dtype"]) != ((d,) * n, "bits"):
-        raise ValueError(f"trace.correct: expected bits of shape {(d,) * n}")
+    correct = _trace_array(doc, "correct", (d,) * n)
     # transposed, the row-major index of (t_{n-1}, ..., t_0) is sum_i t_i d^i: Lean's numbering
     return [int(c) for c in np.transpose(correct).reshape(-1, d).sum(axis=1).tolist()]
+
+
+def _tab(doc: dict, d: int, n: int) -> list[list[list[int]]]:
+    """`tab[m][c][q]` for q <= m: the mask whose bit k is the verdict of the pure case
+    (q, m, k, c) (Coq's layout, kernels/coq_context.py)."""
+    verdict = _trace_array(doc, "pure_correct", (d, d, d, n))
+    return [[[sum(1 << k for k in range(d) if verdict[q, m, k, c]) for q in range(m + 1)]
+             for c in range(n)] for m in range(d)]
 
 
 def _dyadic_weights(weights: dict) -> dict:
@@ -115,8 +140,8 @@ def scale_bounds(d_head: int, r: int) -> tuple[int, int]:
     return s_lo, s_lo + 1
 
 
-def _scale_and_exp(ctx: dict) -> dict:
-    """r, sLo, sHi, prec, terms, halvings: the first precision the mirror accepts."""
+def _scale_and_exp(ctx: dict, mirror) -> dict:
+    """r, sLo, sHi, prec, terms, halvings: the first precision `mirror` accepts."""
     tables = Tables(ctx)
     candidates = PRECISIONS
     for prec in candidates:
@@ -127,7 +152,7 @@ def _scale_and_exp(ctx: dict) -> dict:
         units = -(-largest >> k)  # ceil(largest / 2^k): the largest exp argument, rounded up
         params = {"r": r, "sLo": s_lo, "sHi": s_hi, "prec": prec, "terms": taylor_terms(prec),
                   "halvings": max(units.bit_length(), 1) + 3}
-        if prec == candidates[-1] or mirror_check({**ctx, **params}, tables):
+        if prec == candidates[-1] or mirror({**ctx, **params}, tables):
             return params
     raise AssertionError("unreachable")
 
@@ -177,35 +202,113 @@ def _term(g: int, lo: int, hi: int) -> int:
     return lo * g if g >= 0 else hi * g
 
 
+class Weights:
+    """`preOk` and the weight enclosures `wLo`, `wHi` of CheckTransformer.lean; `ok` is False
+    when `preOk` fails."""
+
+    def __init__(self, ctx: dict, tables: Tables):
+        d, dh = ctx["d_vocab"], ctx["d_head"]
+        P, terms, s, r = ctx["prec"], ctx["terms"], ctx["halvings"], ctx["r"]
+        s_lo, s_hi, k = ctx["sLo"], ctx["sHi"], 4 * ctx["e"] + ctx["r"]
+        self.ok = dh > 0 and s_lo * s_lo * dh <= 1 << (2 * r) <= s_hi * s_hi * dh and terms > 0
+        if self.ok:
+            self.lo = [[[exp_lo_int(P, terms, s, -(g * s_hi), k) for g in row]
+                        for row in tables.gap[tq]] for tq in range(d)]
+            self.hi = [[[exp_up_neg(P, terms, s, g * s_lo, k) for g in row]
+                        for row in tables.gap[tq]] for tq in range(d)]
+
+
+def _seq_ok(T: Tables, W: Weights, toks: list[int]) -> bool:
+    """`seqOk`: every other logit of the sequence is proved below the label's."""
+    tq, y = toks[-1], max(toks)
+    du = T.du[tq]
+    for j in range(len(du)):
+        if j == y:
+            continue
+        total = sum(_term(du[y] - du[j] + T.vu[i][t][y] - T.vu[i][t][j], W.lo[tq][i][t],
+                          W.hi[tq][i][t]) for i, t in enumerate(toks))
+        if total <= 0:
+            return False
+    return True
+
+
+def _claim_ok(ctx: dict, count: int) -> bool:
+    """`claimOk`: p / q <= count / d^n, q > 0."""
+    p, q, N = ctx["claim_p"], ctx["claim_q"], ctx["d_vocab"] ** ctx["n_ctx"]
+    return q > 0 and N > 0 and p * N <= count * q
+
+
 def mirror_check(ctx: dict, tables: Tables | None = None) -> bool:
     """The verdict `checkTbfAccuracy` computes on the rendered data."""
     T = Tables(ctx) if tables is None else tables
-    d, n, dh = ctx["d_vocab"], ctx["n_ctx"], ctx["d_head"]
-    P, terms, s, r = ctx["prec"], ctx["terms"], ctx["halvings"], ctx["r"]
-    s_lo, s_hi, k = ctx["sLo"], ctx["sHi"], 4 * ctx["e"] + ctx["r"]
-    if not (dh > 0 and s_lo * s_lo * dh <= 1 << (2 * r) <= s_hi * s_hi * dh and terms > 0):
+    W = Weights(ctx, T)
+    if not W.ok:
         return False
-    lo = [[[exp_lo_int(P, terms, s, -(g * s_hi), k) for g in row] for row in T.gap[tq]]
-          for tq in range(d)]
-    hi = [[[exp_up_neg(P, terms, s, g * s_lo, k) for g in row] for row in T.gap[tq]]
-          for tq in range(d)]
+    d, n = ctx["d_vocab"], ctx["n_ctx"]
 
     def proved(a: int) -> bool:
-        toks = [a // d ** i % d for i in range(n)]
-        tq, y = toks[-1], max(toks)
-        du = T.du[tq]
-        for j in range(d):
-            if j == y:
-                continue
-            total = sum(_term(du[y] - du[j] + T.vu[i][t][y] - T.vu[i][t][j], lo[tq][i][t],
-                              hi[tq][i][t]) for i, t in enumerate(toks))
-            if total <= 0:
-                return False
-        return True
+        return _seq_ok(T, W, [a // d ** i % d for i in range(n)])
 
     rows = ctx["rows"]
     for row in range(d ** (n - 1)):
         if rows[row] > sum(proved(row * d + t) for t in range(d)):
             return False
-    p, q, N = ctx["claim_p"], ctx["claim_q"], d ** n
-    return q > 0 and N > 0 and p * N <= sum(rows) * q
+    return _claim_ok(ctx, sum(rows))
+
+
+def _claimed(tab: list, m: int, c: int, q: int, k: int) -> bool:
+    """Bit k of tab[m][c][q] (0 past the ends, as `nth`)."""
+    try:
+        return bool(tab[m][c][q] >> k & 1)
+    except IndexError:
+        return False
+
+
+def mirror_cubic(ctx: dict, tables: Tables | None = None) -> bool:
+    """The verdict `checkCubicAccuracy` (CheckCubic.lean) computes on the rendered data."""
+    T = Tables(ctx) if tables is None else tables
+    W = Weights(ctx, T)
+    if not W.ok:
+        return False
+    d, n, tab = ctx["d_vocab"], ctx["n_ctx"], ctx["tab"]
+    last = n - 1  # Lean's c.n: the non-query positions are 0 .. last - 1
+
+    def skip(m, x):
+        return (1 if m == 0 else 0) if x == m else x
+
+    def at(row, x):  # `nth 0`
+        return row[x] if x < len(row) else 0
+
+    for m in range(d):
+        V = [max(at(T.vu[i][t], skip(m, x)) - T.vu[i][t][m] for i in range(n) for x in range(d))
+             for t in range(d)]
+        for q in range(m + 1):
+            if _claimed(tab, m, 0, q, m) and not _seq_ok(T, W, [m] * last + [q]):
+                return False
+            E = max(at(T.du[q], skip(m, x)) - T.du[q][m] for x in range(d))
+            for k in range(m):
+                for b in range(2 ** last):
+                    c = bin(b).count("1")
+                    if c == 0 or not _claimed(tab, m, c, q, k):
+                        continue
+                    toks = [k if b >> i & 1 else m for i in range(last)] + [q]
+                    total = sum(_term(-(V[t] + E), W.lo[q][i][t], W.hi[q][i][t])
+                                for i, t in enumerate(toks))
+                    if total <= 0:
+                        return False
+
+    def covered(a: int) -> bool:
+        toks = [a // d ** i % d for i in range(n)]
+        m, q = max(toks), toks[-1]
+        nonmax = [t for t in toks[:last] if t != m]
+        if not nonmax:
+            return _claimed(tab, m, 0, q, m)
+        return all(_claimed(tab, m, len(nonmax), q, t) for t in nonmax)
+
+    return _claim_ok(ctx, sum(covered(a) for a in range(d ** n)))
+
+
+STRATEGIES = {  # strategy -> (trace name, trace builder, Lean soundness theorem, mirror)
+    "brute-force": ("rows", _rows, "checkTbfAccuracy_sound", mirror_check),
+    "cubic": ("tab", _tab, "checkCubicAccuracy_sound", mirror_cubic),
+}
