@@ -34,9 +34,9 @@ query (last) token and `mx` the label:
   non-query positions is correct when the pessimised bounds hold and, for each of those
   positions `j`, the pure case `pureLhs` that puts `t_j` on all `c` of them is negative.
 
-Not yet on the Lean side: the checker of cubic certificates (Coq's is
-`coq/theories/MaxOfK/CheckCubic.v`, with `Sequences.v` for the count), so no rendered cubic
-certificate targets Lean.
+The checker of cubic certificates, `PyExport/MaxOfK/CheckCubic.lean` (Coq's is
+`coq/theories/MaxOfK/CheckCubic.v`), applies `Transformer.correct_of_pure_cases` to every covered
+sequence.
 
 ## Main definitions
 
