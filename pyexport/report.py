@@ -147,7 +147,8 @@ def _plot_panel(ax, sel_rows: list[dict], key: str, xlabel: str, quantity: str) 
     normalised = quantity == "accuracy" and all(r["ratio"] is not None for r in sel_rows)
     strategies = sorted({r["strategy"] for r in sel_rows},
                         key=lambda s: STRATEGY_ORDER.index(s) if s in STRATEGY_ORDER else 9)
-    colours = {s: f"C{i}" for i, s in enumerate(strategies)}
+    # one colour per strategy in every panel, whichever strategies a panel shows
+    colours = {s: f"C{STRATEGY_ORDER.index(s) if s in STRATEGY_ORDER else 9}" for s in strategies}
     for r in sel_rows:
         y = r["ratio"] if normalised else r["bound"]
         ax.plot(r[key], y, MARKERS[models.index(r["model"]) % len(MARKERS)],
