@@ -13,6 +13,7 @@ import PyExport.MaxOfN.Accuracy
 import PyExport.MaxOfN.Data
 import PyExport.ExpBound
 import PyExport.MaxOfN.Check
+import PyExport.MaxOfN.Check3
 import PyExport.MaxOfN.CheckLoss
 import PyExport.TermSize
 import PyExport.MaxOfK.Transformer
@@ -41,7 +42,9 @@ margins). The certificate checkers (two tokens) and their soundness theorems are
 `PyExport.checkBruteForceAccuracy_sound`, `PyExport.checkSymmetryAccuracy_sound`,
 `PyExport.checkConvexityAccuracy_sound` (`PyExport/MaxOfN/Check.lean`) and
 `PyExport.checkBruteForceLoss_sound`, `PyExport.checkSymmetryLoss_sound`,
-`PyExport.checkConvexityLoss_sound` (`PyExport/MaxOfN/CheckLoss.lean`); the Max-of-K
+`PyExport.checkConvexityLoss_sound` (`PyExport/MaxOfN/CheckLoss.lean`); for three tokens
+`PyExport.checkBruteForceAccuracy3_sound`, `PyExport.checkSymmetryAccuracy3_sound`,
+`PyExport.checkConvexityAccuracy3_sound` (`PyExport/MaxOfN/Check3.lean`); the Max-of-K
 transformer's accuracy checkers are `PyExport.checkTbfAccuracy_sound` (brute force,
 `PyExport/MaxOfK/CheckTransformer.lean`) and `PyExport.checkCubicAccuracy_sound` (cubic,
 `PyExport/MaxOfK/CheckCubic.lean`); `#term_size` is defined in `PyExport/TermSize.lean`.

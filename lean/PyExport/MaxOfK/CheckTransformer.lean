@@ -291,10 +291,6 @@ def rowCount (r : ℕ) : ℤ := sumI (fun t => c.okInd (r * c.d + t)) c.d
 
 end TCertData
 
-/-- `p / q ≤ count / N`, decided exactly (with `q > 0`, `N > 0`). -/
-def claimOk (N p q : ℕ) (count : ℤ) : Bool :=
-  decide (0 < q) && decide (0 < N) && decide ((p : ℤ) * (N : ℤ) ≤ count * (q : ℤ))
-
 /-- **Brute-force accuracy checker of the Max-of-K transformer.** `rows[r]` is the
 certificate's count of correct sequences in row `r`; every row must hold at least that many
 proved sequences, and `p / q` must be at most their total over `d ^ (n + 1)`. -/
@@ -448,18 +444,6 @@ theorem sumI_le (f g : ℕ → ℤ) : ∀ n : ℕ, (∀ i, i < n → f i ≤ g i
     have hn := h n (by omega)
     omega
 
-/-- `((if b then 1 else 0 : ℤ) : ℝ) ≤ (if P then 1 else 0)` when `b` implies `P`, whatever the
-`Decidable P` instance (it is unified with the goal's, e.g. the classical one of `accuracy`). -/
-theorem ind_le_ite {P : Prop} {inst : Decidable P} (b : Bool) (h : b = true → P) :
-    ((if b then (1 : ℤ) else 0 : ℤ) : ℝ) ≤ @ite ℝ P inst 1 0 := by
-  by_cases hb : b = true
-  · exact le_of_eq (by rw [if_pos hb, if_pos (h hb), Int.cast_one])
-  · have e1 : ((if b then (1 : ℤ) else 0 : ℤ) : ℝ) = 0 := by rw [if_neg hb, Int.cast_zero]
-    rw [e1]
-    by_cases hP : P
-    · exact le_trans zero_le_one (le_of_eq (if_pos hP).symm)
-    · exact le_of_eq (if_neg hP).symm
-
 /-- **Counting proved sequences.** If every sequence number `a` with `ok a` is classified
 correctly (sequence `a` is `finFunctionFinEquiv.symm a`), `count` is at most the number of
 such `a`, and `claimOk` holds, the accuracy is at least `p / q`. Shared by the Max-of-K
@@ -471,38 +455,18 @@ theorem accuracy_ge_of_count (c : TCertData) (ok : ℕ → Bool)
     (count : ℤ) (hcount : count ≤ sumI (fun a => if ok a then 1 else 0) (c.d ^ (c.n + 1)))
     (hclaim : claimOk (c.d ^ (c.n + 1)) c.p c.q count = true) :
     c.transformer.accuracy ≥ (c.p : ℝ) / (c.q : ℝ) := by
-  unfold claimOk at hclaim
-  obtain ⟨hqN, hc⟩ := band_true hclaim
-  obtain ⟨hq, hN⟩ := band_true hqN
-  have hq' : (0 : ℝ) < (c.q : ℝ) := by exact_mod_cast (of_decide_eq_true hq : 0 < c.q)
-  have hN' : (0 : ℝ) < ((c.d ^ (c.n + 1) : ℕ) : ℝ) := by
-    exact_mod_cast (of_decide_eq_true hN : 0 < c.d ^ (c.n + 1))
-  have hcz : (c.p : ℤ) * ((c.d ^ (c.n + 1) : ℕ) : ℤ) ≤ count * (c.q : ℤ) := of_decide_eq_true hc
   have hD : ((c.d ^ (c.n + 1) : ℕ) : ℝ) = (c.d : ℝ) ^ (c.n + 1) := by norm_cast
-  have hcR : (c.p : ℝ) * ((c.d ^ (c.n + 1) : ℕ) : ℝ) ≤
-      ((sumI (fun a => if ok a then 1 else 0) (c.d ^ (c.n + 1)) : ℤ) : ℝ) * (c.q : ℝ) := by
-    have h1 : (c.p : ℤ) * ((c.d ^ (c.n + 1) : ℕ) : ℤ) ≤
-        sumI (fun a => if ok a then 1 else 0) (c.d ^ (c.n + 1)) * (c.q : ℤ) :=
-      le_trans hcz (mul_le_mul_of_nonneg_right hcount (by omega))
-    exact_mod_cast h1
-  rw [hD] at hN' hcR
+  have hcountR : ((count : ℤ) : ℝ) ≤
+      ((sumI (fun a => if ok a then 1 else 0) (c.d ^ (c.n + 1)) : ℤ) : ℝ) := by
+    exact_mod_cast hcount
   show (c.p : ℝ) / (c.q : ℝ) ≤ c.transformer.accuracy
   unfold Transformer.accuracy
-  refine le_trans ?_ (mul_le_mul_of_nonneg_left
-    (?_ : ((sumI (fun a => if ok a then 1 else 0) (c.d ^ (c.n + 1)) : ℤ) : ℝ) ≤ _)
-    (by positivity))
-  · -- `p / q ≤ count / d ^ (n + 1)`
-    rw [div_le_iff₀ hq']
-    have e : 1 / (c.d : ℝ) ^ (c.n + 1) *
-          ((sumI (fun a => if ok a then 1 else 0) (c.d ^ (c.n + 1)) : ℤ) : ℝ) * (c.q : ℝ) =
-        ((sumI (fun a => if ok a then 1 else 0) (c.d ^ (c.n + 1)) : ℤ) : ℝ) * (c.q : ℝ) /
-          (c.d : ℝ) ^ (c.n + 1) := by ring
-    rw [e, le_div_iff₀ hN']
-    exact hcR
-  · -- every counted sequence is correct
-    rw [sumI_cast]
-    refine le_trans ?_ (le_of_eq (Equiv.sum_comp finFunctionFinEquiv.symm _))
-    exact Finset.sum_le_sum fun a _ => ind_le_ite (ok a) (hok a)
+  rw [← hD]
+  refine le_of_claimOk hclaim (le_trans hcountR ?_)
+  -- every counted sequence is correct
+  rw [sumI_cast]
+  refine le_trans ?_ (le_of_eq (Equiv.sum_comp finFunctionFinEquiv.symm _))
+  exact Finset.sum_le_sum fun a _ => ind_le_ite (ok a) (hok a)
 
 /-- **Soundness of the brute-force checker**: the real transformer with the certificate's exact
 weights has accuracy at least `p / q`. -/

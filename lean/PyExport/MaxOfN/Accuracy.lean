@@ -15,6 +15,7 @@ margin of `(t1, t2)` is the average of two margins computed on the diagonal.
 ## Main definitions
 
 * `PyExport.accuracy2`: fraction of the `d ^ 2` two-token inputs classified correctly.
+* `PyExport.accuracy3`: fraction of the `d ^ 3` three-token inputs classified correctly.
 
 ## Main statements
 
@@ -28,9 +29,9 @@ margin of `(t1, t2)` is the average of two margins computed on the diagonal.
 
 ## Implementation notes
 
-`accuracy2` counts with `if pairCorrect W t1 t2 then 1 else 0`; the decidability instance
-comes from `open scoped Classical in`, so `accuracy2` is a real number, not something to
-evaluate.
+`accuracy2` counts with `if pairCorrect W t1 t2 then 1 else 0` (`accuracy3` likewise); the
+decidability instance comes from `open scoped Classical in`, so each is a real number, not
+something to evaluate.
 
 These files were written without access to a Lean toolchain and have not been compiled;
 see `README.md`.
@@ -80,6 +81,12 @@ open scoped Classical in
 /-- Accuracy on the `d ^ 2` two-token inputs: `#{(t1, t2) correct} / d ^ 2`. -/
 noncomputable def accuracy2 (W : Fin d → Fin d → ℝ) : ℝ :=
   (1 / (d : ℝ) ^ 2) * ∑ t1, ∑ t2, if pairCorrect W t1 t2 then (1 : ℝ) else 0
+
+open scoped Classical in
+/-- Accuracy on the `d ^ 3` three-token inputs: `#{(t1, t2, t3) correct} / d ^ 3` (Coq's
+`accuracy3`). -/
+noncomputable def accuracy3 (W : Fin d → Fin d → ℝ) : ℝ :=
+  (1 / (d : ℝ) ^ 3) * ∑ t1, ∑ t2, ∑ t3, if tripleCorrect W t1 t2 t3 then (1 : ℝ) else 0
 
 open scoped Classical in
 /-- Counting inputs certified by any sufficient criterion `P` bounds the number of

@@ -264,6 +264,18 @@ theorem pairCorrect_of_int (c : CertData) (t1 t2 y : Fin c.d) (hmax : max t1 t2 
   rw [c.colTable_eq j t1, c.colTable_eq j t2, c.colTable_eq y t1, c.colTable_eq y t2]
   exact div_add_div_lt hS hz'
 
+/-- **Exact correctness from integers.** Logits `z j = Z j / 2 ^ S` with `Z j < Z y` for every
+`j ≠ y` (in integers) classify `y` correctly. -/
+theorem isCorrect_of_scaled {d : ℕ} (z : Fin d → ℝ) (Z : ℕ → ℤ) (S : ℕ)
+    (hz : ∀ j : Fin d, z j = ((Z j : ℤ) : ℝ) / 2 ^ S) (y : Fin d)
+    (h : ∀ j : ℕ, j < d → j ≠ (y : ℕ) → Z j < Z y) : IsCorrect z y := by
+  unfold IsCorrect
+  intro j hj
+  have hjy : ((Z j : ℤ) : ℝ) < ((Z y : ℤ) : ℝ) := by
+    exact_mod_cast h j j.isLt (fun e => hj (Fin.ext e))
+  rw [hz j, hz y]
+  exact div_lt_div_of_pos_right hjy (by positivity)
+
 theorem pairCorrect_comm {d : ℕ} (W : Fin d → Fin d → ℝ) (t1 t2 : Fin d) :
     pairCorrect W t1 t2 ↔ pairCorrect W t2 t1 := by
   have hz : pairLogits W t1 t2 = pairLogits W t2 t1 := pairLogits_comm W t1 t2
@@ -348,6 +360,38 @@ theorem accuracy2_ge_of_grid {d : ℕ} (W : Fin d → Fin d → ℝ) (V : ℕ �
     by_cases hv : V t1 t2 = true
     · simp [indic, hv]
     · simp [indic, hv]
+
+/-- `p / q ≤ count / N`, decided exactly (with `q > 0`, `N > 0`). -/
+def claimOk (N p q : ℕ) (count : ℤ) : Bool :=
+  decide (0 < q) && decide (0 < N) && decide ((p : ℤ) * (N : ℤ) ≤ count * (q : ℤ))
+
+/-- `claimOk N p q count` and `count ≤ M` give `p / q ≤ M / N` over the reals. -/
+theorem le_of_claimOk {N p q : ℕ} {count : ℤ} (hclaim : claimOk N p q count = true) {M : ℝ}
+    (hM : ((count : ℤ) : ℝ) ≤ M) : (p : ℝ) / (q : ℝ) ≤ 1 / (N : ℝ) * M := by
+  unfold claimOk at hclaim
+  obtain ⟨hqN, hc⟩ := band_true hclaim
+  obtain ⟨hq, hN⟩ := band_true hqN
+  have hq' : (0 : ℝ) < (q : ℝ) := by exact_mod_cast (of_decide_eq_true hq : 0 < q)
+  have hN' : (0 : ℝ) < (N : ℝ) := by exact_mod_cast (of_decide_eq_true hN : 0 < N)
+  have hcR : (p : ℝ) * (N : ℝ) ≤ ((count : ℤ) : ℝ) * (q : ℝ) := by
+    exact_mod_cast (of_decide_eq_true hc : (p : ℤ) * (N : ℤ) ≤ count * (q : ℤ))
+  have h1 : (p : ℝ) * (N : ℝ) ≤ M * (q : ℝ) :=
+    le_trans hcR (mul_le_mul_of_nonneg_right hM (le_of_lt hq'))
+  have e : 1 / (N : ℝ) * M * (q : ℝ) = M * (q : ℝ) / (N : ℝ) := by ring
+  rw [div_le_iff₀ hq', e, le_div_iff₀ hN']
+  exact h1
+
+/-- `((if b then 1 else 0 : ℤ) : ℝ) ≤ (if P then 1 else 0)` when `b` implies `P`, whatever the
+`Decidable P` instance (it is unified with the goal's, e.g. the classical one of `accuracy`). -/
+theorem ind_le_ite {P : Prop} {inst : Decidable P} (b : Bool) (h : b = true → P) :
+    ((if b then (1 : ℤ) else 0 : ℤ) : ℝ) ≤ @ite ℝ P inst 1 0 := by
+  by_cases hb : b = true
+  · exact le_of_eq (by rw [if_pos hb, if_pos (h hb), Int.cast_one])
+  · have e1 : ((if b then (1 : ℤ) else 0 : ℤ) : ℝ) = 0 := by rw [if_neg hb, Int.cast_zero]
+    rw [e1]
+    by_cases hP : P
+    · exact le_trans zero_le_one (le_of_eq (if_pos hP).symm)
+    · exact le_of_eq (if_neg hP).symm
 
 /-! ### Brute force -/
 

@@ -26,10 +26,11 @@ to them by `Weights.logits2_eq_pairLogits` and `Weights.logits3_eq_tripleLogits`
 * `PyExport.pairLogits`, `PyExport.tripleLogits`: logits of an input from a column table.
 * `PyExport.pairLoss`, `PyExport.tripleLoss`: loss with label the maximum token.
 * `PyExport.expectedLoss2`, `PyExport.expectedLoss3`: uniform averages of the losses.
-* `PyExport.pairCorrect`: correctness of the input `(t1, t2)`.
+* `PyExport.pairCorrect`, `PyExport.tripleCorrect`: correctness of the input `(t1, t2)`,
+  resp. `(t1, t2, t3)`.
 * `PyExport.Weights`: the weights `E`, `H`, `U`; `Weights.logitsOfVec`, `Weights.colTable`,
   `Weights.logits2`, `Weights.logits3`, `Weights.loss2`, `Weights.loss3`,
-  `Weights.correct2`.
+  `Weights.correct2`, `Weights.correct3`.
 
 ## Main statements
 
@@ -101,6 +102,10 @@ def expectedLoss3 (W : Fin d → Fin d → ℝ) : ℝ :=
 def pairCorrect (W : Fin d → Fin d → ℝ) (t1 t2 : Fin d) : Prop :=
   IsCorrect (pairLogits W t1 t2) (max t1 t2)
 
+/-- The three-token input `(t1, t2, t3)` is classified correctly. -/
+def tripleCorrect (W : Fin d → Fin d → ℝ) (t1 t2 t3 : Fin d) : Prop :=
+  IsCorrect (tripleLogits W t1 t2 t3) (max (max t1 t2) t3)
+
 /-- The logits of `(t1, t2)` are the average of the logits of `(t1, t1)` and `(t2, t2)`. -/
 theorem pairLogits_eq_mid (W : Fin d → Fin d → ℝ) (t1 t2 j : Fin d) :
     pairLogits W t1 t2 j = (pairLogits W t1 t1 j + pairLogits W t2 t2 j) / 2 := by
@@ -152,6 +157,10 @@ def loss3 (M : Weights d dm) (t1 t2 t3 : Fin d) : ℝ :=
 def correct2 (M : Weights d dm) (t1 t2 : Fin d) : Prop :=
   IsCorrect (M.logits2 t1 t2) (max t1 t2)
 
+/-- The model classifies the three-token input `(t1, t2, t3)` correctly. -/
+def correct3 (M : Weights d dm) (t1 t2 t3 : Fin d) : Prop :=
+  IsCorrect (M.logits3 t1 t2 t3) (max (max t1 t2) t3)
+
 /-- Linearity: `z(t1,t2) j = W j t1 + W j t2`. -/
 theorem logits2_eq (M : Weights d dm) (t1 t2 j : Fin d) :
     M.logits2 t1 t2 j = M.colTable j t1 + M.colTable j t2 := by
@@ -191,6 +200,12 @@ theorem correct2_iff (M : Weights d dm) (t1 t2 : Fin d) :
     M.correct2 t1 t2 ↔ pairCorrect M.colTable t1 t2 := by
   unfold correct2 pairCorrect
   rw [logits2_eq_pairLogits]
+
+/-- Model correctness on three tokens is `tripleCorrect` of its column table. -/
+theorem correct3_iff (M : Weights d dm) (t1 t2 t3 : Fin d) :
+    M.correct3 t1 t2 t3 ↔ tripleCorrect M.colTable t1 t2 t3 := by
+  unfold correct3 tripleCorrect
+  rw [logits3_eq_tripleLogits]
 
 /-- Factorisation for the model:
 `∑ j, exp (z(t1,t2) j) = ∑ j, exp (W j t1) * exp (W j t2)`. -/

@@ -17,6 +17,11 @@ token, so the per-input loss does not depend on the order of the tokens.
   transpositions, which generate all permutations of three tokens.
 * `PyExport.tripleLoss_swap13`, `PyExport.tripleLoss_cycle`,
   `PyExport.tripleLoss_cycle'`: the remaining non-trivial permutations.
+* `PyExport.label3_swap12`, `PyExport.label3_swap23`: the label `max (max a b) c` under the
+  two transpositions.
+* `PyExport.triple_swap12`, `PyExport.triple_swap23`: any function of the logits and the label
+  of a triple is invariant under them; instances `PyExport.tripleLoss_swap12`, `…swap23` (loss)
+  and `PyExport.tripleCorrect_swap12`, `…swap23` (correctness).
 * `PyExport.Weights.loss2_comm`: the same statement for the concrete MLP.
 
 ## Implementation notes
@@ -34,6 +39,8 @@ see `README.md`.
 -/
 
 namespace PyExport
+
+universe u
 
 variable {d : ℕ}
 
@@ -66,25 +73,49 @@ theorem tripleLogits_swap23 (W : Fin d → Fin d → ℝ) (a b c : Fin d) :
   unfold tripleLogits
   ring
 
+/-- Swapping the first two tokens does not change the three-token label. -/
+theorem label3_swap12 (a b c : Fin d) : max (max a b) c = max (max b a) c :=
+  congrArg (fun m => max m c) (max_comm a b)
+
+/-- Swapping the last two tokens does not change the three-token label. -/
+theorem label3_swap23 (a b c : Fin d) : max (max a b) c = max (max a c) b := by
+  calc max (max a b) c = max a (max b c) := max_assoc a b c
+    _ = max a (max c b) := congrArg (fun m => max a m) (max_comm b c)
+    _ = max (max a c) b := (max_assoc a c b).symm
+
+/-- Any function `F` of the logits and the label of `(a, b, c)` is unchanged when the first
+two tokens are swapped. -/
+theorem triple_swap12 {α : Sort u} (F : (Fin d → ℝ) → Fin d → α) (W : Fin d → Fin d → ℝ)
+    (a b c : Fin d) :
+    F (tripleLogits W a b c) (max (max a b) c) = F (tripleLogits W b a c) (max (max b a) c) := by
+  rw [tripleLogits_swap12 W a b c, label3_swap12 a b c]
+
+/-- Any function `F` of the logits and the label of `(a, b, c)` is unchanged when the last two
+tokens are swapped. -/
+theorem triple_swap23 {α : Sort u} (F : (Fin d → ℝ) → Fin d → α) (W : Fin d → Fin d → ℝ)
+    (a b c : Fin d) :
+    F (tripleLogits W a b c) (max (max a b) c) = F (tripleLogits W a c b) (max (max a c) b) := by
+  rw [tripleLogits_swap23 W a b c, label3_swap23 a b c]
+
 /-- Swapping the first two tokens does not change the three-token loss. -/
 theorem tripleLoss_swap12 (W : Fin d → Fin d → ℝ) (a b c : Fin d) :
-    tripleLoss W a b c = tripleLoss W b a c := by
-  have hz : tripleLogits W a b c = tripleLogits W b a c := tripleLogits_swap12 W a b c
-  have hy : max (max a b) c = max (max b a) c :=
-    congrArg (fun m => max m c) (max_comm a b)
-  unfold tripleLoss
-  rw [hz, hy]
+    tripleLoss W a b c = tripleLoss W b a c :=
+  triple_swap12 lossOf W a b c
 
 /-- Swapping the last two tokens does not change the three-token loss. -/
 theorem tripleLoss_swap23 (W : Fin d → Fin d → ℝ) (a b c : Fin d) :
-    tripleLoss W a b c = tripleLoss W a c b := by
-  have hz : tripleLogits W a b c = tripleLogits W a c b := tripleLogits_swap23 W a b c
-  have hy : max (max a b) c = max (max a c) b := by
-    calc max (max a b) c = max a (max b c) := max_assoc a b c
-      _ = max a (max c b) := congrArg (fun m => max a m) (max_comm b c)
-      _ = max (max a c) b := (max_assoc a c b).symm
-  unfold tripleLoss
-  rw [hz, hy]
+    tripleLoss W a b c = tripleLoss W a c b :=
+  triple_swap23 lossOf W a b c
+
+/-- Swapping the first two tokens does not change three-token correctness. -/
+theorem tripleCorrect_swap12 (W : Fin d → Fin d → ℝ) (a b c : Fin d) :
+    tripleCorrect W a b c ↔ tripleCorrect W b a c :=
+  Iff.of_eq (triple_swap12 IsCorrect W a b c)
+
+/-- Swapping the last two tokens does not change three-token correctness. -/
+theorem tripleCorrect_swap23 (W : Fin d → Fin d → ℝ) (a b c : Fin d) :
+    tripleCorrect W a b c ↔ tripleCorrect W a c b :=
+  Iff.of_eq (triple_swap23 IsCorrect W a b c)
 
 /-- Cyclic permutation `(a, b, c) ↦ (b, c, a)`. -/
 theorem tripleLoss_cycle (W : Fin d → Fin d → ℝ) (a b c : Fin d) :
