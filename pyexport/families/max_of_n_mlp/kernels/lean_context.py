@@ -8,9 +8,12 @@ printed here by code: ints (Python ints, rendered in decimal), identifiers over
 here, and `true`/`false`. No string of the certificate reaches the template.
 
 The rendered file states the claim about the real-valued model with the exact dyadic weights,
-`expectedLoss2 cert_data.weights.colTable ≤ (p : ℝ) / q` (resp. `accuracy2 … ≥ (p : ℝ) / q`),
-and proves it with a reflective checker of lean/PyExport/MaxOfN/Check.lean / CheckLoss.lean, evaluated
-by the kernel (`decide +kernel`; `native_decide` only when `native` is true).
+`expectedLoss2 cert_data.weights.colTable ≤ (p : ℝ) / q` (resp. `accuracy2 … ≥ (p : ℝ) / q`;
+`accuracy3 …` for three tokens), and proves it with a reflective checker of
+lean/PyExport/MaxOfN/Check.lean / CheckLoss.lean / Check3.lean, evaluated by the kernel
+(`decide +kernel`; `native_decide` only when `native` is true). Three-token (n_ctx 3)
+certificates are rendered for accuracy only; n_ctx 3 loss certificates are refused
+(`UnsupportedCertificate`: no Lean checker for them).
 
 Context variables (see lean/README.md, "Rendering contract"):
 
@@ -23,14 +26,15 @@ Context variables (see lean/README.md, "Rendering contract"):
     strategy          brute_force | symmetry | convexity
     quantity          expected_loss | accuracy
     n_ctx, d_vocab, d_model, grid_bits, claim_p, claim_q    ints
-    quantity_fn       expectedLoss2 | accuracy2
+    quantity_fn       expectedLoss2 | accuracy2 | accuracy3
     checker, soundness    Lean checker and soundness theorem names
     native            bool: prove `check … = true` by native_decide instead of decide +kernel
     eE, eH, eU        exponents: E = Et^T / 2^eE, H = H / 2^eH, U = U / 2^eU
     Et, H, U          integer numerators (Et: d rows of d_model; H: d_model rows; U: d rows)
     prec, terms, halvings   parameters of the exp enclosures (loss only; 0 for accuracy)
-    trace_type        bool_rows | nat_rows | int_rows | int_list
-    trace             rows (or one list) of ints, or of "true"/"false"
+    trace_type        bool_rows | bool_cubes | nat_rows | int_rows | int_list
+    trace             rows (or one list, or n_ctx 3 verdicts: lists of rows) of ints, or of
+                      "true"/"false"
 
 `mirror_check(ctx)` re-runs, in Python integers, exactly the computation of the Lean checker
 the context names (same lists, same rounding); it is used to choose the exp-enclosure
@@ -44,18 +48,22 @@ import re
 import numpy as np
 
 from pyexport.dyadic import dyadic_matrix
+from pyexport.families import UnsupportedCertificate
 from pyexport.kernels.lean_exp import exp_lo_int, exp_up_neg, taylor_terms
 from pyexport.families.max_of_n_mlp.kernels.render_input import prepare, trace_rows
 
 THEOREM_NAME = "certificate"
 DATA_NAMES = ("cert_Et", "cert_H", "cert_U", "cert_trace", "cert_data")
 
-QUANTITIES = {"expected_loss": ("expectedLoss2", "Loss"), "accuracy": ("accuracy2", "Accuracy")}
+# (quantity, n_ctx) -> (the Lean quantity, the checker name's suffix)
+QUANTITIES = {("expected_loss", 2): ("expectedLoss2", "Loss"),
+              ("accuracy", 2): ("accuracy2", "Accuracy"),
+              ("accuracy", 3): ("accuracy3", "Accuracy3")}
 CHECKER_PREFIX = {"brute_force": "checkBruteForce", "symmetry": "checkSymmetry",
                   "convexity": "checkConvexity"}
 # trace array -> how the template types it
 TRACE_TYPES = {"case_upper": "int_rows", "lse_upper": "int_list", "correct": "bool_rows",
-               "top2": "nat_rows"}
+               "top2": "nat_rows", "runner_up": "nat_rows"}
 IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 FILE_STEM = re.compile(r"^[A-Za-z0-9_]+$")
 
@@ -67,8 +75,11 @@ MIRROR_MAX_D = 256  # above this the mirror is not run and the largest precision
 
 def lean_context(doc: dict, native: bool = False) -> dict:
     """Template context of a structurally valid certificate (see the module docstring)."""
-    inp = prepare(doc, supported_n=(2,))
-    quantity_fn, suffix = QUANTITIES[inp.quantity]
+    inp = prepare(doc, supported_n=(2, 3))
+    if (inp.quantity, inp.n) not in QUANTITIES:
+        raise UnsupportedCertificate(
+            f"no Lean checker for {inp.quantity} at n_ctx = {inp.n} (n_ctx 3: accuracy only)")
+    quantity_fn, suffix = QUANTITIES[(inp.quantity, inp.n)]
     checker = CHECKER_PREFIX[inp.strategy] + suffix
     assert FILE_STEM.fullmatch(inp.module_name)
     for ident in (inp.module_name, checker, THEOREM_NAME, *DATA_NAMES):
@@ -110,7 +121,8 @@ def lean_context(doc: dict, native: bool = False) -> dict:
         "prec": 0,
         "terms": 0,
         "halvings": 0,
-        "trace_type": TRACE_TYPES[inp.trace_name],
+        "trace_type": "bool_cubes" if inp.n == 3 and inp.trace_name == "correct"
+                      else TRACE_TYPES[inp.trace_name],
         "trace": trace_rows(inp, flat),
     }
     if inp.quantity == "expected_loss":
@@ -263,9 +275,51 @@ def _mirror_loss(ctx: dict, W: list) -> bool:
     return q > 0 and d > 0 and total * q <= p * d * d * (1 << exponent)
 
 
+def _mult3(a: int, b: int, e: int) -> int:
+    """Orbit size of the sorted triple a <= b <= e (`sortedSum3`'s 6 / 3 / 1)."""
+    return 6 if a < b < e else 1 if a == e else 3
+
+
+def _mirror_accuracy3(ctx: dict, W: list) -> bool:
+    """`checkBruteForceAccuracy3` / `checkSymmetryAccuracy3` / `checkConvexityAccuracy3`."""
+    d, p, q, tr = ctx["d_vocab"], ctx["claim_p"], ctx["claim_q"], ctx["trace"]
+
+    def bit(i, j, k):  # trace entry [i][j][k], `nth false` past the ends
+        return _nth(_nth(_nth(tr, i, []), j, []), k, "false") == "true"
+
+    def corr(a, b, e):
+        y = max(a, b, e)
+        zy = W[a][y] + W[b][y] + W[e][y]
+        return all(j == y or W[a][j] + W[b][j] + W[e][j] < zy for j in range(d))
+
+    sorted3 = [(a, b, e) for e in range(d) for b in range(e + 1) for a in range(b + 1)]
+    if ctx["strategy"] == "brute_force":
+        claimed = [(a, b, e) for a in range(d) for b in range(d) for e in range(d) if bit(a, b, e)]
+        weights = [1] * len(claimed)
+    elif ctx["strategy"] == "symmetry":
+        claimed = [(a, b, e) for a, b, e in sorted3 if bit(e, b, a)]
+        weights = [_mult3(*t) for t in claimed]
+    else:
+        margin = {}
+        for e in range(d):
+            for t in range(e + 1):
+                z = [2 * W[t][j] + W[e][j] for j in range(d)]
+                js = _nth(_nth(tr, e, []), t, 0)
+                if not (js < d and js != e and all(j == e or z[j] <= z[js] for j in range(d))):
+                    return False
+                margin[t, e] = z[e] - z[js]
+        claimed = []  # certified by the margins, hence not re-verified
+        weights = [_mult3(a, b, e) for a, b, e in sorted3 if margin[a, e] + margin[b, e] > 0]
+    if not all(corr(*t) for t in claimed):
+        return False
+    return q > 0 and d > 0 and p * d**3 <= sum(weights) * q
+
+
 def mirror_check(ctx: dict, W: list | None = None) -> bool:
     """The verdict the Lean checker named by `ctx` computes on the rendered data."""
     W = _wcols(ctx) if W is None else W
+    if ctx["n_ctx"] == 3:
+        return _mirror_accuracy3(ctx, W)
     if ctx["quantity"] == "accuracy":
         return _mirror_accuracy(ctx, W)
     return _mirror_loss(ctx, W)

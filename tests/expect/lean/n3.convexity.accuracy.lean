@@ -1,0 +1,67 @@
+/-
+pyexport certificate, checked by the Lean kernel (rendered from templates/lean/certificate.lean.j2).
+model     test_n3_d4: n_ctx 3, d_vocab 4, d_model 3
+weights   sha256 8c05f04475f05db033deb365ceef46fc456b7cfb029315e7460d872a8963bc6a
+content   sha256 a48276cbd85ca35bf6a17476e99daaf34b755c522bbbe47ccf4dcf7459904221
+strategy  convexity
+quantity  accuracy
+claim     accuracy3 >= 19 / 64
+proof     checkConvexityAccuracy3_sound, kernel evaluation of checkConvexityAccuracy3
+-/
+import PyExport
+
+open PyExport
+
+/-- Embedding columns: `E i t = cert_Et[t][i] / 2 ^ 33` (4 rows of 3). -/
+def cert_Et : List (List Int) := [
+  [15850405, -5858388480, -6342032896],
+  [3849306880, -12777268224, -7994758144],
+  [-3532239360, 774944448, 6311566848],
+  [-11475188736, 17268541440, 4598454272]]
+
+/-- Hidden matrix rows: `H i k = cert_H[i][k] / 2 ^ 28` (3 rows of 3). -/
+def cert_H : List (List Int) := [
+  [16337236, -144205136, -4533485],
+  [107758984, -208328096, -70921880],
+  [-294653952, -199854208, -285434464]]
+
+/-- Unembedding rows: `U j i = cert_U[j][i] / 2 ^ 29` (4 rows of 3). -/
+def cert_U : List (List Int) := [
+  [-72869448, -392860960, 84081800],
+  [48586968, -57941596, -780101312],
+  [-166974640, -15033477, 35121544],
+  [-474284800, -148085632, -303304288]]
+
+/-- Trace (nat_rows) of the convexity strategy. -/
+def cert_trace : List (List Nat) := [
+  [2],
+  [2, 2],
+  [0, 0, 1],
+  [0, 2, 1, 0]]
+
+/-- The certificate's data: exact weights, the claimed bound and the exp-enclosure parameters. -/
+def cert_data : CertData where
+  d := 4
+  dm := 3
+  eE := 33
+  eH := 28
+  eU := 29
+  Et := cert_Et
+  H := cert_H
+  U := cert_U
+  grid := 40
+  prec := 0
+  terms := 0
+  halvings := 0
+  p := 19
+  q := 64
+
+set_option maxRecDepth 100000 in
+set_option maxHeartbeats 0 in
+theorem certificate :
+    accuracy3 cert_data.weights.colTable ≥ ((19 : ℕ) : ℝ) / ((64 : ℕ) : ℝ) :=
+  checkConvexityAccuracy3_sound cert_data cert_trace (by decide +kernel)
+
+#print axioms certificate
+
+#term_size cert_Et cert_H cert_U cert_trace cert_data certificate
