@@ -40,6 +40,8 @@ structural recursion (`PyExport/MaxOfN/Data.lean`); no `Float`, no well-founded 
   `check… c tr = true → accuracy2 c.weights.colTable ≥ (c.p : ℝ) / (c.q : ℝ)`.
 * `PyExport.accuracy2_ge_of_grid`, `PyExport.pairCorrect_of_corrAt`,
   `PyExport.gridSum_eq_sortedSum` — the facts they rest on.
+* `PyExport.claimOk`, `PyExport.le_of_claimOk`, `PyExport.ind_le_ite`,
+  `PyExport.isCorrect_of_scaled` — shared with `Check3.lean` and the Max-of-K checkers.
 
 ## Implementation notes
 
