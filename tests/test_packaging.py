@@ -69,8 +69,11 @@ def test_the_wheel_works_from_a_fresh_environment_outside_the_checkout(dist, tmp
     subprocess.run([*pip, "torch==2.13.0"], check=True, capture_output=True)
     subprocess.run([*pip, str(next(dist.glob("*.whl")))], check=True, capture_output=True)
 
+    # the installed package alone: no PYTHONPATH pointing back into a checkout
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
     def pyexport_cli(*argv: str) -> str:
-        proc = subprocess.run([str(venv / "bin" / "pyexport"), *argv], cwd=work,
+        proc = subprocess.run([str(venv / "bin" / "pyexport"), *argv], cwd=work, env=env,
                               capture_output=True, text=True)
         assert proc.returncode == 0, f"pyexport {' '.join(argv)}:\n{proc.stdout}{proc.stderr}"
         return proc.stdout

@@ -1,5 +1,6 @@
 /-
-pyexport certificate, checked by the Lean kernel (rendered from templates/lean/certificate.lean.j2).
+pyexport certificate for the Lean kernel: `lake env lean` on this file checks its claim
+(rendered from templates/lean/max_of_n_mlp/certificate.lean.j2).
 model     test_n2_d4: n_ctx 2, d_vocab 4, d_model 2
 weights   sha256 1650203704cec16e8f41e42c6ad2d8afd81643ad39488be4fbb2d955ffa72f12
 content   sha256 f50d48ea5c300ea2d0ef9c52b1494ad573df3fca301bc61d18c053054e7e14ee

@@ -1,5 +1,6 @@
 /-
-pyexport certificate, checked by the Lean kernel (rendered from templates/lean/certificate.lean.j2).
+pyexport certificate for the Lean kernel: `lake env lean` on this file checks its claim
+(rendered from templates/lean/max_of_n_mlp/certificate.lean.j2).
 model     test_n3_d4: n_ctx 3, d_vocab 4, d_model 3
 weights   sha256 8c05f04475f05db033deb365ceef46fc456b7cfb029315e7460d872a8963bc6a
 content   sha256 b452680c0c7cd3f05a710cb149b6068e229c1fa1113b8b26b5daa9a538152cc6
