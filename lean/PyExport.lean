@@ -24,6 +24,7 @@ import PyExport.MaxOfK.EqkeRank1
 import PyExport.MaxOfK.TransformerEval
 import PyExport.MaxOfK.CheckTransformer
 import PyExport.MaxOfK.CheckCubic
+import PyExport.MaxOfK.CheckSubcubic
 
 /-!
 # pyexport: Lean lemma library for max-of-n MLP and Max-of-K transformer certificates
@@ -46,8 +47,9 @@ margins). The certificate checkers (two tokens) and their soundness theorems are
 `PyExport.checkBruteForceAccuracy3_sound`, `PyExport.checkSymmetryAccuracy3_sound`,
 `PyExport.checkConvexityAccuracy3_sound` (`PyExport/MaxOfN/Check3.lean`); the Max-of-K
 transformer's accuracy checkers are `PyExport.checkTbfAccuracy_sound` (brute force,
-`PyExport/MaxOfK/CheckTransformer.lean`) and `PyExport.checkCubicAccuracy_sound` (cubic,
-`PyExport/MaxOfK/CheckCubic.lean`); `#term_size` is defined in `PyExport/TermSize.lean`.
+`PyExport/MaxOfK/CheckTransformer.lean`), `PyExport.checkCubicAccuracy_sound` (cubic,
+`PyExport/MaxOfK/CheckCubic.lean`) and `PyExport.checkSubcubicAccuracy_sound` (subcubic, both
+variants, `PyExport/MaxOfK/CheckSubcubic.lean`); `#term_size` is defined in `PyExport/TermSize.lean`.
 
 ## Implementation notes
 

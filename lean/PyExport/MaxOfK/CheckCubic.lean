@@ -200,6 +200,29 @@ noncomputable def Er (q mx : ℕ) : ℝ := ((c.Ez q mx : ℤ) : ℝ) / 2 ^ (c.e 
 noncomputable def Vr (mx : ℕ) (t : Fin c.d) : ℝ :=
   ((c.Vz mx t : ℤ) : ℝ) / 2 ^ (c.e + c.e + c.e + c.e)
 
+/-- The factor `exp (shift / 2^E' / √dh)` that `wexp` leaves out (used by the proof only). -/
+noncomputable def Kexp (tq : ℕ) : ℝ :=
+  Real.exp (((c.shift tq : ℤ) : ℝ) / 2 ^ (c.e + c.e + (c.e + c.e)) * (1 / Real.sqrt c.dh))
+
+/-- **The attention factors by the enclosed weights.** `pi q i * alpha q t = K * wexp q i t`
+with `K = Kexp q` (`qk_eq_shift_sub`, `QK_eq`); shared with `CheckSubcubic.lean`. -/
+theorem pi_alpha_eq (hpre : c.preOk = true) (q t : Fin c.d) (qn tn : ℕ) (hq : (q : ℕ) = qn)
+    (ht : (t : ℕ) = tn) (i : Fin (c.n + 1)) :
+    c.transformer.pi q i * c.transformer.alpha q t = c.Kexp qn * c.wexp qn i tn := by
+  have hqd : qn < c.d := by rw [← hq]; exact q.isLt
+  have htd : tn < c.d := by rw [← ht]; exact t.isLt
+  have hQK := c.QK_eq q t i
+  rw [hq, ht, c.qk_eq_shift_sub hpre hqd i.isLt htd] at hQK
+  have e1 : c.transformer.EQKP q i / Real.sqrt c.dh + c.transformer.EQKE q t / Real.sqrt c.dh =
+      (c.transformer.EQKE q t + c.transformer.EQKP q i) * (1 / Real.sqrt c.dh) := by ring
+  have harg : c.transformer.EQKP q i / Real.sqrt c.dh + c.transformer.EQKE q t / Real.sqrt c.dh =
+      ((c.shift qn : ℤ) : ℝ) / 2 ^ (c.e + c.e + (c.e + c.e)) * (1 / Real.sqrt c.dh) +
+        -(((c.gapN qn i tn : ℕ) : ℝ) / 2 ^ (c.e + c.e + (c.e + c.e))) * (1 / Real.sqrt c.dh) := by
+    rw [e1, hQK]
+    ring
+  unfold Transformer.pi Transformer.alpha wexp Kexp
+  rw [← Real.exp_add, ← Real.exp_add, harg]
+
 /-- **One pure case.** Tokens `T i` (as naturals `g i`), query `q` (as a natural `qn`); if
 `pureSum`'s integer test passes for the integer bound `U`, the exp-weighted sum of
 `R = U / 2^(4e)` is negative. -/
@@ -209,27 +232,9 @@ theorem pure_neg (hpre : c.preOk = true) (q : Fin c.d) (qn : ℕ) (hq : (q : ℕ
     (hR : ∀ t : Fin c.d, R t = ((U t : ℤ) : ℝ) / 2 ^ (c.e + c.e + c.e + c.e))
     (h : 0 < sumI (fun i => termZ (-U (g i)) (c.wLo qn i (g i)) (c.wHi qn i (g i))) (c.n + 1)) :
     ∑ i, c.transformer.pi q i * (c.transformer.alpha q (T i) * R (T i)) < 0 := by
-  have hqd : qn < c.d := by rw [← hq]; exact q.isLt
-  -- `exp (s_i) = K * wexp_i`, `K = exp (shift / 2^E' / √dh)`
+  -- `exp (s_i) = K * wexp_i`
   have hexp : ∀ i : Fin (c.n + 1), c.transformer.pi q i * c.transformer.alpha q (T i) =
-      Real.exp (((c.shift qn : ℤ) : ℝ) / 2 ^ (c.e + c.e + (c.e + c.e)) * (1 / Real.sqrt c.dh)) *
-        c.wexp qn i (g i) := by
-    intro i
-    have hgd : g i < c.d := by rw [← hT i]; exact (T i).isLt
-    have hQK := c.QK_eq q (T i) i
-    rw [hq, hT i, c.qk_eq_shift_sub hpre hqd i.isLt hgd] at hQK
-    have e1 : c.transformer.EQKP q i / Real.sqrt c.dh +
-          c.transformer.EQKE q (T i) / Real.sqrt c.dh =
-        (c.transformer.EQKE q (T i) + c.transformer.EQKP q i) * (1 / Real.sqrt c.dh) := by ring
-    have harg : c.transformer.EQKP q i / Real.sqrt c.dh +
-          c.transformer.EQKE q (T i) / Real.sqrt c.dh =
-        ((c.shift qn : ℤ) : ℝ) / 2 ^ (c.e + c.e + (c.e + c.e)) * (1 / Real.sqrt c.dh) +
-          -(((c.gapN qn i (g i) : ℕ) : ℝ) / 2 ^ (c.e + c.e + (c.e + c.e))) *
-            (1 / Real.sqrt c.dh) := by
-      rw [e1, hQK]
-      ring
-    unfold Transformer.pi Transformer.alpha wexp
-    rw [← Real.exp_add, ← Real.exp_add, harg]
+      c.Kexp qn * c.wexp qn i (g i) := fun i => c.pi_alpha_eq hpre q (T i) qn (g i) hq (hT i) i
   -- the integer test: `0 < ∑ i, wexp_i * (-U_i / 2^(4e))`
   have hw : 0 < ∑ i, c.wexp qn i (g i) *
       (((-U (g i) : ℤ) : ℝ) / 2 ^ (c.e + c.e + c.e + c.e)) := by
@@ -253,8 +258,7 @@ theorem pure_neg (hpre : c.preOk = true) (q : Fin c.d) (qn : ℕ) (hq : (q : ℕ
     push_cast
     ring
   have hsum : ∑ i, c.transformer.pi q i * (c.transformer.alpha q (T i) * R (T i)) =
-      Real.exp (((c.shift qn : ℤ) : ℝ) / 2 ^ (c.e + c.e + (c.e + c.e)) * (1 / Real.sqrt c.dh)) *
-        ∑ i, c.wexp qn i (g i) * R (T i) := by
+      c.Kexp qn * ∑ i, c.wexp qn i (g i) * R (T i) := by
     rw [Finset.mul_sum]
     refine Finset.sum_congr rfl fun i _ => ?_
     linear_combination R (T i) * hexp i
