@@ -1,4 +1,4 @@
-"""Lean renderings of Max-of-K brute-force and cubic accuracy certificates.
+"""Lean renderings of Max-of-K brute-force, cubic and subcubic accuracy certificates.
 
 No Lean toolchain exists on the development machines: the kernel test skips there. The other
 tests check the rendering (statement, data sizes, determinism, tampering, refusals) and, with
@@ -19,7 +19,8 @@ from pyexport.families import UnsupportedCertificate
 from pyexport.families.max_of_k_transformer.kernels import lean_context as lc
 from pyexport.kernels.lean_exp import exp_lo_int, exp_up_neg
 from pyexport.render import render_text
-from tests.conftest import certificate_of, random_transformer, tamper_transformer
+from tests.conftest import (certificate_of, edit_array, random_transformer, tamper_transformer,
+                            transformer_margin)
 
 MODEL = random_transformer()
 N_CTX3 = random_transformer(d=4, n=3, width=6, seed=5)
@@ -85,18 +86,16 @@ def test_tampered_certificate_renders_different_data_the_mirror_rejects(what):
     assert not lc.mirror_check(ctx)
 
 
-@pytest.mark.parametrize("strategy,quantity", [("brute-force", "loss"),
-                                               ("subcubic-exact-eqke", "accuracy")])
-def test_other_certificates_are_refused(strategy, quantity):
-    doc = certificate_of(MODEL, strategy, quantity)
-    with pytest.raises(UnsupportedCertificate, match="Lean renders brute-force and cubic "
-                                                     "accuracy certificates only"):
+def test_other_certificates_are_refused():
+    doc = certificate_of(MODEL, "brute-force", "loss")
+    with pytest.raises(UnsupportedCertificate, match="Lean renders brute-force, cubic and "
+                                                     "subcubic accuracy certificates only"):
         render_text(doc, "lean")
 
 
 def test_too_many_sequences_are_refused(monkeypatch):
     monkeypatch.setattr(lc, "MAX_SEQUENCES", 16)
-    for doc in (_doc(), _cubic_doc()):
+    for doc in (_doc(), _cubic_doc(), _subcubic_doc("exact-eqke")):
         with pytest.raises(UnsupportedCertificate, match="25 sequences"):
             render_text(doc, "lean")
 
@@ -216,14 +215,106 @@ def test_tampered_cubic_certificate_renders_different_data_the_mirror_rejects(tr
     assert not lc.mirror_cubic(ctx)
 
 
+# --- subcubic ---------------------------------------------------------------------------------
+
+
+VARIANTS = ("exact-eqke", "rank1")
+
+
+def _subcubic_doc(variant, model=MODEL):
+    return copy.deepcopy(certificate_of(model, f"subcubic-{variant}", "accuracy"))
+
+
+def _claim_false_subcubic_case(doc, model):
+    """Claim, at gap 1, the unproved case (q < m) of a sequence the model gets wrong by a wide
+    margin: no sound checker accepts it."""
+    from pyexport.families.max_of_k_transformer.strategies.brute_force import sequences
+
+    d, n = model.config.d_vocab, model.config.n_ctx
+    proved = cert.decode_array(doc["trace"]["arrays"]["proved"], "")
+    wrong = [sequences(d, n, s, s + 1)[0] for s in range(d ** n)
+             if transformer_margin(model, s) < -0.1]
+    case = next(c for c in ((t[-1], t.max(), int((t != t.max()).sum())) for t in wrong
+                            if t[-1] < t.max()) if not proved[c])
+    edit_array(doc, ["trace", "arrays", "proved"], lambda a: a.__setitem__(case, True))
+    edit_array(doc, ["trace", "arrays", "gap"], lambda a: a.__setitem__(case, 1))
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_subcubic_rendering_states_the_claim_with_the_subcubic_checker(variant):
+    text, ctx = render_text(_subcubic_doc(variant), "lean")
+    p, q = ctx["claim_p"], ctx["claim_q"]
+    assert f"cert_data.transformer.accuracy ≥ (({p} : ℕ) : ℝ) / (({q} : ℕ) : ℝ)" in text
+    assert "checkSubcubicAccuracy_sound cert_data cert_claims (by decide +kernel)" in text
+    assert "def cert_claims : List (List (List Nat)) := [" in text
+    assert "cert_tab" not in text and "cert_rows" not in text
+    assert f"_subcubic_{variant.replace('-', '_')}_accuracy_" in ctx["module_name"]
+    assert "#term_size cert_WE" in text and "cert_claims cert_data certificate" in text
+    assert "native_decide" not in text and "sorry" not in text
+    assert render_text(_subcubic_doc(variant), "lean")[0] == text  # deterministic
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("model", [MODEL, N_CTX3], ids=["n_ctx2", "n_ctx3"])
+def test_subcubic_claims_layout(model, variant):
+    """`claims[q][m][c]` = 1 + the gap of a proved case, 0 otherwise (Coq's `cert_claims`)."""
+    doc = _subcubic_doc(variant, model)
+    text, ctx = render_text(doc, "lean")
+    d, n = model.config.d_vocab, model.config.n_ctx
+    gaps = cert.decode_array(doc["trace"]["arrays"]["gap"], "")
+    proved = cert.decode_array(doc["trace"]["arrays"]["proved"], "")
+    assert np.array(ctx["claims"]).shape == (d, d, n)
+    assert ctx["claims"] == np.where(proved, gaps + 1, 0).tolist()
+    listed = text.split("def cert_claims : List (List (List Nat)) := [")[1].split("\n\n")[0]
+    assert listed.count("[") == d * d + d
+    assert lc.mirror_subcubic(ctx)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_subcubic_mirror_accepts_a_partly_trained_model_exactly(trained, variant):
+    """The mirror re-derives the trained model's claimed cases and counts exactly the
+    sequences the strategy's closed form counts: its claim passes, nothing above it."""
+    doc = _subcubic_doc(variant, trained)
+    _, ctx = render_text(doc, "lean")
+    bound = cert.parse_rational(doc["claim"]["bound"], "")
+    assert 0 < bound < 1 and ctx["prec"] == 64
+    assert lc.mirror_subcubic(ctx)
+    N = ctx["d_vocab"] ** ctx["n_ctx"]
+    assert (ctx["claim_p"], ctx["claim_q"]) == (bound.numerator, bound.denominator)
+    assert not lc.mirror_subcubic({**ctx, "claim_p": int(bound * N) + 1, "claim_q": N})
+
+
+@pytest.mark.parametrize("what", ["weight", "bound", "gap", "case"])
+def test_tampered_subcubic_certificate_renders_different_data_the_mirror_rejects(trained, what):
+    """A flipped unembedding (hash updated), a raised bound, a proved gap widened to 1 and a
+    falsely claimed case are all rejected: every claimed case is re-derived at its gap."""
+    from tests.test_coq import _subcubic_tamper
+
+    honest_text, honest = render_text(_subcubic_doc("exact-eqke", trained), "lean")
+    doc = _subcubic_doc("exact-eqke", trained)
+    if what == "gap":
+        _subcubic_tamper(doc, "gap")
+    elif what == "case":
+        _claim_false_subcubic_case(doc, trained)
+    else:
+        tamper_transformer(doc, what)
+    text, ctx = render_text(doc, "lean")
+    assert text != honest_text
+    changed = {"weight": "WU", "bound": "claim_p", "gap": "claims", "case": "claims"}[what]
+    assert ctx[changed] != honest[changed]
+    assert not lc.mirror_subcubic(ctx)
+
+
 @pytest.mark.skipif(shutil.which("lake") is None,
                     reason="no Lean toolchain (lake) on this machine: Lean kernel check skipped")
 @pytest.mark.parametrize("strategy,tamper", [("brute-force", None), ("brute-force", "verdict"),
-                                             ("cubic", None), ("cubic", "bound")])
+                                             ("cubic", None), ("cubic", "bound"),
+                                             ("subcubic", None), ("subcubic", "bound")])
 def test_lean_kernel_checks_transformer_certificates(tmp_path, strategy, tamper):
     from pyexport.verify import verify
 
-    doc = _doc() if strategy == "brute-force" else _cubic_doc()
+    doc = {"brute-force": _doc, "cubic": _cubic_doc,
+           "subcubic": lambda: _subcubic_doc("exact-eqke")}[strategy]()
     if tamper is not None:
         _tamper(doc, tamper)
     (result,) = verify(doc, ["lean"], keep=tmp_path)
@@ -235,6 +326,6 @@ def test_library_audit_reads_the_family_folders():
     from pyexport.verify import audit_sources, lean_sources
 
     names = {p.name for p in lean_sources()}
-    assert {"CheckTransformer.lean", "CheckCubic.lean", "TransformerEval.lean",
-            "Check.lean"} <= names
+    assert {"CheckTransformer.lean", "CheckCubic.lean", "CheckSubcubic.lean",
+            "TransformerEval.lean", "Check.lean"} <= names
     assert audit_sources(lean_sources(), "lean", native=False) == []

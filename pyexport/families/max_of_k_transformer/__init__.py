@@ -5,8 +5,8 @@ paper's cubic proof, and two subcubic variants (rank-1 EQKE with a bounded error
 EQKE); `subcubic` runs both and keeps the better bound. Each module's docstring proves the
 steps it uses. Every accuracy certificate renders for Coq (kernels/coq_context.py;
 coq/theories/MaxOfK/CheckTransformer.v, CheckCubic.v, CheckSubcubic.v), brute force while its data
-fits one file; brute-force and cubic accuracy certificates also render for Lean
-(kernels/lean_context.py; lean/PyExport/MaxOfK/CheckTransformer.lean, CheckCubic.lean).
+fits one file; up to 2^16 sequences they also render for Lean (kernels/lean_context.py;
+lean/PyExport/MaxOfK/CheckTransformer.lean, CheckCubic.lean, CheckSubcubic.lean; not compiled).
 """
 
 from __future__ import annotations

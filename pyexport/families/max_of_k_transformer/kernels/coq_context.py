@@ -29,9 +29,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from pyexport import certificate as cert
 from pyexport.families import UnsupportedCertificate
-from pyexport.families.max_of_k_transformer.kernels.render_input import accuracy_claim
+from pyexport.families.max_of_k_transformer.kernels.render_input import (
+    accuracy_claim, subcubic_claims, trace_arrays)
 from pyexport.families.max_of_k_transformer.model import WEIGHT_KEYS
 from pyexport.kernels.coq_literals import coq_float
 from pyexport.kernels.render_checks import identifier
@@ -89,25 +89,9 @@ def coq_context(doc: dict) -> dict:
     }
 
 
-def _arrays(doc: dict, expected: dict[str, tuple[tuple[int, ...], str]],
-            ignored: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
-    """The trace's arrays, exactly the `expected` names (plus any of `ignored`, not read), each
-    of its (shape, dtype)."""
-    arrays = doc["trace"]["arrays"]
-    if not set(expected) <= set(arrays) <= set(expected) | set(ignored):
-        raise ValueError(f"trace must hold the arrays {sorted(expected)}")
-    decoded = {}
-    for name, (shape, dtype) in expected.items():
-        array = cert.decode_array(arrays[name], f"trace.{name}")
-        if (tuple(array.shape), arrays[name]["dtype"]) != (shape, dtype):
-            raise ValueError(f"trace.{name}: expected {dtype} of shape {shape}")
-        decoded[name] = array
-    return decoded
-
-
 def _brute_force_trace(doc: dict, d: int, n: int) -> dict:
     """`rows`: per row of d sequences, the number marked correct."""
-    correct = _arrays(doc, {"correct": ((d,) * n, "bits")})["correct"]
+    correct = trace_arrays(doc, {"correct": ((d,) * n, "bits")})["correct"]
     counts = correct.reshape(-1, d).sum(axis=1)
     return {"name": "cert_rows", "literals": counts.size,
             "rows": [f"{int(c)}%Z" for c in counts.tolist()]}
@@ -116,7 +100,7 @@ def _brute_force_trace(doc: dict, d: int, n: int) -> dict:
 def _cubic_trace(doc: dict, d: int, n: int) -> dict:
     """`rows[m][c][q]` for q <= m: the integer whose bit k is the verdict of the pure case
     (q, m, k, c), verdict[q, m, k, c] of the trace."""
-    verdict = _arrays(doc, {"pure_correct": ((d, d, d, n), "bits")})["pure_correct"]
+    verdict = trace_arrays(doc, {"pure_correct": ((d, d, d, n), "bits")})["pure_correct"]
     weights = 1 << np.arange(d, dtype=object)  # exact: d may exceed 63
     masks = [[[f"{int((verdict[q, m, :, c].astype(object) * weights).sum())}%Z"
                for q in range(m + 1)] for c in range(n)] for m in range(d)]
@@ -125,12 +109,7 @@ def _cubic_trace(doc: dict, d: int, n: int) -> dict:
 
 def _subcubic_trace(doc: dict, d: int, n: int) -> dict:
     """`rows[q][m][c]`: 1 + the gap of a proved case (q, m, c), 0 where it is not proved."""
-    trace = _arrays(doc, {"gap": ((d, d, n), "int64"), "proved": ((d, d, n), "bits")},
-                    ignored=("eqke_direction",))
-    gaps, proved = trace["gap"], trace["proved"]
-    if (gaps < 0).any() or (gaps > d).any():
-        raise ValueError(f"trace.gap: gaps must lie in 0..{d}")
-    claims = np.where(proved, gaps + 1, 0)
+    claims = subcubic_claims(doc, d, n)
     rows = [[[f"{int(v)}%Z" for v in claims[q, m]] for m in range(d)] for q in range(d)]
     return {"name": "cert_claims", "literals": d * d * n, "rows": rows}
 

@@ -1,4 +1,5 @@
-"""Template context of a Max-of-K accuracy certificate for Lean 4 (brute force, cubic).
+"""Template context of a Max-of-K accuracy certificate for Lean 4 (brute force, cubic,
+subcubic).
 
 The template (templates/lean/max_of_k_transformer/certificate.lean.j2) writes the weights as
 integer numerators over one power of two `2^e` (every float32 weight is such a dyadic
@@ -17,18 +18,23 @@ true):
                  (q, m, k, c), bit m for c = 0 (Coq's layout); `checkCubicAccuracy_sound`
                  (lean/PyExport/MaxOfK/CheckCubic.lean) re-derives every claimed case and
                  counts the covered sequences by enumeration.
+    subcubic     (both variants) `cert_claims[q][m][c]`: 1 + the gap of a proved case, 0 where
+                 it is not proved (Coq's layout); `checkSubcubicAccuracy_sound`
+                 (lean/PyExport/MaxOfK/CheckSubcubic.lean) re-derives every claimed case at its
+                 gap from the exact EQKE (the rank-one direction is not read) and counts the
+                 covered sequences by enumeration.
 
 Parameters. `r`, `sLo`, `sHi` enclose the attention scale, `sLo / 2^r <= 1/sqrt(d_head) <=
 sHi / 2^r` (`sLo = isqrt(4^r // d_head)`, `sHi = sLo + 1`; the checker re-verifies
 `sLo^2 d_head <= 4^r <= sHi^2 d_head`). `prec` is the first of PRECISIONS for which the Python
-mirror of the strategy's Lean checker (`mirror_check`, `mirror_cubic`: same integers, same
-rounding) accepts the certificate (else the largest, and the kernel will reject); `terms` makes
+mirror of the strategy's Lean checker (`mirror_check`, `mirror_cubic`, `mirror_subcubic`:
+same integers, same rounding) accepts the certificate (else the largest, and the kernel will reject); `terms` makes
 the Taylor truncation negligible at arguments <= 1/8 and `halvings` makes every exp argument
 <= 2^(halvings - 3). The mirrors are evidence about the algorithm and the data, not part of
 the trusted base.
 
 Other strategies and quantities raise `UnsupportedCertificate`, and so do models with more than
-MAX_SEQUENCES sequences: both checkers enumerate every sequence in the kernel.
+MAX_SEQUENCES sequences: every checker enumerates every sequence in the kernel.
 """
 
 from __future__ import annotations
@@ -37,9 +43,9 @@ from math import isqrt
 
 import numpy as np
 
-from pyexport import certificate as cert
 from pyexport.families import UnsupportedCertificate
-from pyexport.families.max_of_k_transformer.kernels.render_input import accuracy_claim
+from pyexport.families.max_of_k_transformer.kernels.render_input import (
+    accuracy_claim, subcubic_claims, trace_arrays)
 from pyexport.kernels.lean_exp import exp_lo_int, exp_up_neg, taylor_terms
 from pyexport.kernels.render_checks import identifier
 
@@ -55,7 +61,7 @@ VECTORS = {"bQ": ("blocks.0.attn.b_Q", True), "bK": ("blocks.0.attn.b_K", True),
 WEIGHT_NAMES = tuple(f"cert_{k}" for k in (*MATRICES, *VECTORS))
 PRECISIONS = (64, 96, 128, 192, 256, 384, 512)
 MAX_SEQUENCES = 1 << 16  # d_vocab^n_ctx; a guess at what a kernel decides in reasonable time
-SUPPORTED = "Lean renders brute-force and cubic accuracy certificates only"
+SUPPORTED = "Lean renders brute-force, cubic and subcubic accuracy certificates only"
 
 
 def lean_context(doc: dict, native: bool = False) -> dict:
@@ -91,20 +97,9 @@ def lean_context(doc: dict, native: bool = False) -> dict:
     return ctx
 
 
-def _trace_array(doc: dict, name: str, shape: tuple[int, ...]) -> np.ndarray:
-    """The trace's only array, `name`: bits of the given shape."""
-    arrays = doc["trace"]["arrays"]
-    if set(arrays) != {name}:
-        raise ValueError(f"trace must hold the array {name}")
-    array = cert.decode_array(arrays[name], f"trace.{name}")
-    if (tuple(array.shape), arrays[name]["dtype"]) != (shape, "bits"):
-        raise ValueError(f"trace.{name}: expected bits of shape {shape}")
-    return array
-
-
 def _rows(doc: dict, d: int, n: int) -> list[int]:
     """Per Lean row (sequences sharing tokens 1 .. n-1), the number marked correct."""
-    correct = _trace_array(doc, "correct", (d,) * n)
+    correct = trace_arrays(doc, {"correct": ((d,) * n, "bits")})["correct"]
     # transposed, the row-major index of (t_{n-1}, ..., t_0) is sum_i t_i d^i: Lean's numbering
     return [int(c) for c in np.transpose(correct).reshape(-1, d).sum(axis=1).tolist()]
 
@@ -112,7 +107,7 @@ def _rows(doc: dict, d: int, n: int) -> list[int]:
 def _tab(doc: dict, d: int, n: int) -> list[list[list[int]]]:
     """`tab[m][c][q]` for q <= m: the mask whose bit k is the verdict of the pure case
     (q, m, k, c) (Coq's layout, kernels/coq_context.py)."""
-    verdict = _trace_array(doc, "pure_correct", (d, d, d, n))
+    verdict = trace_arrays(doc, {"pure_correct": ((d, d, d, n), "bits")})["pure_correct"]
     return [[[sum(1 << k for k in range(d) if verdict[q, m, k, c]) for q in range(m + 1)]
              for c in range(n)] for m in range(d)]
 
@@ -180,7 +175,8 @@ class Tables:
                                                       ctx["WQ"]), ctx["bQ"])] for t in range(d)]
         ke = [_vecmat(WE[t], ctx["WK"]) for t in range(d)]
         kp = [_vecmat(Wpos[i], ctx["WK"]) for i in range(n)]
-        self.qk = [[[_dot(qv[tq], ke[t]) + _dot(qv[tq], kp[i]) for t in range(d)]
+        self.eqke = [[_dot(qv[tq], ke[t]) for t in range(d)] for tq in range(d)]
+        self.qk = [[[self.eqke[tq][t] + _dot(qv[tq], kp[i]) for t in range(d)]
                     for i in range(n)] for tq in range(d)]
         shift = [max(max(row) for row in self.qk[tq]) for tq in range(d)]
         self.gap = [[[shift[tq] - x for x in row] for row in self.qk[tq]] for tq in range(d)]
@@ -193,9 +189,9 @@ class Tables:
         pu = _vecmat(last, WU)
         self.du = [[(c + ((a + p) << e)) << e for c, a, p in zip(cu, _vecmat(WE[t], WU), pu)]
                    for t in range(d)]
-        ev = [ovu(WE[t]) for t in range(d)]
-        self.vu = [[[a + b for a, b in zip(ev[t], pv)] for t in range(d)]
-                   for pv in (ovu(Wpos[i]) for i in range(n))]
+        self.ev = [ovu(WE[t]) for t in range(d)]
+        self.pv = [ovu(Wpos[i]) for i in range(n)]
+        self.vu = [[[a + b for a, b in zip(self.ev[t], pv)] for t in range(d)] for pv in self.pv]
 
 
 def _term(g: int, lo: int, hi: int) -> int:
@@ -308,7 +304,107 @@ def mirror_cubic(ctx: dict, tables: Tables | None = None) -> bool:
     return _claim_ok(ctx, sum(covered(a) for a in range(d ** n)))
 
 
+def _claims(doc: dict, d: int, n: int) -> list[list[list[int]]]:
+    """`claims[q][m][c]`: 1 + the gap of a proved case (q, m, c), 0 where it is not proved
+    (Coq's `cert_claims`)."""
+    return [[[int(v) for v in row] for row in by_m] for by_m in subcubic_claims(doc, d, n)]
+
+
+def mirror_subcubic(ctx: dict, tables: Tables | None = None) -> bool:
+    """The verdict `checkSubcubicAccuracy` (CheckSubcubic.lean) computes on the rendered data."""
+    T = Tables(ctx) if tables is None else tables
+    W = Weights(ctx, T)
+    if not W.ok:
+        return False
+    d, n, claims, qp = ctx["d_vocab"], ctx["n_ctx"], ctx["claims"], 1 << ctx["prec"]
+    last = n - 1  # Lean's c.n: the query's position
+
+    def at(row, x):  # `nth 0`
+        return row[x] if x < len(row) else 0
+
+    def claim(q, m, c):  # `claimV`
+        try:
+            return claims[q][m][c]
+        except IndexError:
+            return 0
+
+    def skip(m, x):
+        return (1 if m == 0 else 0) if x == m else x
+
+    mu = [sum(at(T.du[t], x) for t in range(d)) for x in range(d + 1)]
+    nu = [[T.du[q][x] * d - mu[x] for x in range(d)] for q in range(d)]
+    G = [max(row) + max(-v for v in row) for row in nu]
+
+    def gap_j(q, m, c):
+        return max(0, m - max(0, claim(q, m, c) - 1))
+
+    def t_star(q, j):  # `argmaxZ`: the first largest
+        best = 0
+        for t in range(1, j + 1):
+            if T.eqke[q][best] < T.eqke[q][t]:
+                best = t
+        return best
+
+    def max_pos(q, m, b, i):
+        return q == m if i == last else (b >> i) & 1 == 0
+
+    def arr_count(q, m, b):
+        return bin(b).count("1") + (0 if q == m else 1)
+
+    def s_lo(q, m, b):
+        return sum(W.lo[q][i][m] for i in range(n) if max_pos(q, m, b, i))
+
+    def n_hi(q, m, b, t):
+        return sum(W.hi[q][i][t] for i in range(n) if not max_pos(q, m, b, i))
+
+    def b_z(q, m, b, t):
+        sl, nh = s_lo(q, m, b), n_hi(q, m, b, t)
+        return sl * qp // (sl + nh) if sl + nh else 0
+
+    def cases(m):  # the claimed (q, c, j, t*) with c >= 1 of label m
+        return [(q, c, gap_j(q, m, c), t_star(q, gap_j(q, m, c)))
+                for q in range(m + 1) for c in range(1, n) if claim(q, m, c)]
+
+    for m in range(d):
+        # every table read at `skip m x` (the wrong answers), except omega's rows (all x)
+        ev = [(at(T.ev[m], skip(m, x)) - T.ev[m][m]) * d for x in range(d)]
+        pm = [max((at(T.pv[i], skip(m, x)) - T.pv[i][m]) * d for i in range(n))
+              for x in range(d)]
+        mux = [mu[skip(m, x)] - mu[m] for x in range(d)]
+        rows = [max((T.ev[k][x] - T.ev[k][m]) * d for x in range(d)) for k in range(d)]
+        omega = [max(rows[:j + 1]) for j in range(d)]
+        f1 = max(mux[x] + pm[x] + ev[x] for x in range(d))
+        m_cases = cases(m)
+        a = min([qp] + [b_z(q, m, b, t) for q, c, _, t in m_cases
+                        for b in range(2 ** last) if arr_count(q, m, b) == c])
+        fa = max(qp * (mux[x] + pm[x]) + a * ev[x] for x in range(d))
+        for q in range(m + 1):
+            if any(claim(q, m, c) for c in range(n)) and G[q] + f1 >= 0:
+                return False
+        if m_cases and a >= qp:
+            return False
+        for q, c, j, t in m_cases:
+            for b in range(2 ** last):
+                if arr_count(q, m, b) != c:
+                    continue
+                B, sl, nh = b_z(q, m, b, t), s_lo(q, m, b), n_hi(q, m, b, t)
+                chord = ((qp - a) * qp * G[q] + (qp - B) * fa + (B - a) * qp * f1
+                         + (qp - a) * (qp - B) * omega[j])
+                if not (0 <= B <= qp and B * (sl + nh) <= sl * qp and a <= B and chord < 0):
+                    return False
+
+    def covered(a: int) -> bool:
+        toks = [a // d ** i % d for i in range(n)]
+        m, q = max(toks), toks[-1]
+        c = sum(t != m for t in toks)
+        return claim(q, m, c) != 0 and all(t == m or t <= gap_j(q, m, c) for t in toks)
+
+    return _claim_ok(ctx, sum(covered(a) for a in range(d ** n)))
+
+
 STRATEGIES = {  # strategy -> (trace name, trace builder, Lean soundness theorem, mirror)
     "brute-force": ("rows", _rows, "checkTbfAccuracy_sound", mirror_check),
     "cubic": ("tab", _tab, "checkCubicAccuracy_sound", mirror_cubic),
+    "subcubic-rank1": ("claims", _claims, "checkSubcubicAccuracy_sound", mirror_subcubic),
+    "subcubic-exact-eqke": ("claims", _claims, "checkSubcubicAccuracy_sound", mirror_subcubic),
 }

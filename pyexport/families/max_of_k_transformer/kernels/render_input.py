@@ -2,7 +2,9 @@
 
 `accuracy_claim(doc)` re-checks what every rendered file states whatever its checker: the
 weights' shapes, finiteness and hash, the relation `>=`, a non-negative exact bound, and the
-content hash, and maps the model name to an identifier. Each builder first refuses the
+content hash, and maps the model name to an identifier. `trace_arrays` reads and checks the
+trace's arrays; `subcubic_claims` turns a subcubic trace into the claims table both checkers
+read. Each builder first refuses the
 strategies its prover has no checker for.
 """
 
@@ -44,3 +46,32 @@ def accuracy_claim(doc: dict) -> AccuracyClaim:
     content_sha = cert.content_sha256(doc)
     assert HEX_DIGEST.fullmatch(model_sha) and HEX_DIGEST.fullmatch(content_sha)
     return AccuracyClaim(config, weights, model_sha, content_sha, identifier(config.name), bound)
+
+
+
+def trace_arrays(doc: dict, expected: dict[str, tuple[tuple[int, ...], str]],
+                 ignored: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
+    """The trace's arrays, exactly the `expected` names (plus any of `ignored`, not read), each
+    of its (shape, dtype)."""
+    arrays = doc["trace"]["arrays"]
+    if not set(expected) <= set(arrays) <= set(expected) | set(ignored):
+        raise ValueError(f"trace must hold the arrays {sorted(expected)}")
+    decoded = {}
+    for name, (shape, dtype) in expected.items():
+        array = cert.decode_array(arrays[name], f"trace.{name}")
+        if (tuple(array.shape), arrays[name]["dtype"]) != (shape, dtype):
+            raise ValueError(f"trace.{name}: expected {dtype} of shape {shape}")
+        decoded[name] = array
+    return decoded
+
+
+def subcubic_claims(doc: dict, d: int, n: int) -> np.ndarray:
+    """`claims[q, m, c]`: 1 + the gap of a proved subcubic case (q, m, c), 0 where it is not
+    proved (the rank-one `eqke_direction` is not read: both kernels check the claims with the
+    exact EQKE)."""
+    trace = trace_arrays(doc, {"gap": ((d, d, n), "int64"), "proved": ((d, d, n), "bits")},
+                         ignored=("eqke_direction",))
+    gaps = trace["gap"]
+    if (gaps < 0).any() or (gaps > d).any():
+        raise ValueError(f"trace.gap: gaps must lie in 0..{d}")
+    return np.where(trace["proved"], gaps + 1, 0)
