@@ -35,8 +35,8 @@ factors of `PyExport/MaxOfK/TransformerCubic.lean`; with `q` the query (last) to
 
 The score-gap bound itself (exact `EQKE`, or its rank-one approximation and error term) only has
 to deliver the hypothesis of `attn_max_lower`; on the Coq side `CheckSubcubic.v` derives it from
-the exact `EQKE`. Not yet on the Lean side: that checker, so no rendered subcubic certificate
-targets Lean.
+the exact `EQKE`, and so does the Lean checker `PyExport/MaxOfK/CheckSubcubic.lean`, which
+applies `correct_of_subcubic` and `correct_of_all_max` to every covered sequence.
 
 ## Main definitions
 
