@@ -7,7 +7,11 @@
     What it defines
     - [correct2_z c1 c2 y] : z_j < z_y for all j <> y, where z = column c1 +
       column c2 (the logits of input (t1, t2) in units 2^S);
-    - [acc_claim_ok C d p q] : p / q <= C / d^2 exactly (q > 0, d > 0);
+    - (used from [Correct]: [acc_claim_ok C d p q] : p / q <= C / d^2 exactly, q > 0, d > 0);
+    - [with_table c body] : the opening of the exact accuracy checkers (the exact table);
+      [acc_pairs c ok], [acc_sorted_pairs c ok] : the brute-force and symmetry strategies (the
+      test of every input the trace marks correct, and the claim on their count), shared with
+      [CheckFloat2]; [correct2_z_at] : [correct2_z], staged for them;
     - [top2_ok col f s] : f <> s are the indices of a largest and a second
       largest entry of [col]; [mrg cols mi s y] : the exact lower bound
       2 (W y s - max_{j <> y} W j s) (units 2^S) of the margin of input (s, s)
@@ -16,6 +20,8 @@
       [check_convexity_accuracy2].
 
     Main statements
+    - [with_table_spec], [acc_pairs_spec], [acc_sorted_pairs_spec] (a test that passes only
+      correct inputs, [pairs_correct], and a passed strategy make the claim);
     - [check_brute_force_accuracy2_correct], [check_symmetry_accuracy2_correct],
       [check_convexity_accuracy2_correct] : [check c = true ->
         accuracy2 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c)].
@@ -93,97 +99,105 @@ Proof.
   pose proof (bpow_gt_0 radix2 es). change BigZ.t with BigZ.t_ in *. nra.
 Qed.
 
-(** ** Counting verdict tables
+(** ** Brute force and symmetry: the tests and the claim
 
-    A verdict table counts (with multiplicities, for sorted inputs) at most the correct
-    inputs when every input it marks is correct; shared by the exact and binary64 checkers. *)
+    [acc_pairs c ok] : every input (t1, t2) the trace marks correct (entry [t1][t2]) passes
+    [ok t1 t2] ([Data.all_pairs]: [ok t1] once per row), and the marked inputs' count makes the
+    claim. [acc_sorted_pairs c ok] : the same on the sorted inputs t1 <= t2, entry [t2][t1],
+    tested as [ok t2 t1] (the verdict is symmetric), counted with their multiplicities. Shared by the exact checkers here and the
+    binary64 ones of [CheckFloat2]. *)
 
-Lemma verdict_count_le (p : mlp) (tr : list (list bool)) :
-  (forall t1 t2, (t1 < mlp_d p)%nat -> (t2 < mlp_d p)%nat -> bget tr t1 t2 = true ->
-     correct2b p t1 t2 = true) ->
-  IZR (zsum (mlp_d p) (fun t1 => zsum (mlp_d p) (fun t2 => zind (bget tr t1 t2))))
-  <= num_correct2 p.
+Definition acc_pairs (c : cdata (list (list bool))) (ok : nat -> nat -> bool) : bool :=
+  let d := w_d (cd_weights c) in
+  let tr := cd_trace c in
+  all_pairs d tr false (fun t1 => let ok1 := ok t1 in fun t2 b => if b then ok1 t2 else true) &&
+  acc_claim_ok (zsum d (fun t1 => zsum d (fun t2 => zind (bget tr t1 t2)))) d (cd_p c) (cd_q c).
+
+Definition acc_sorted_pairs (c : cdata (list (list bool))) (ok : nat -> nat -> bool) : bool :=
+  let d := w_d (cd_weights c) in
+  let tr := cd_trace c in
+  sorted_pairs d tr false (fun t2 => let ok2 := ok t2 in fun t1 b => if b then ok2 t1 else true) &&
+  acc_claim_ok (zsum d (fun t2 => zsum (S t2) (fun t1 => if bget tr t2 t1 then mult2z t1 t2 else 0%Z)))
+               d (cd_p c) (cd_q c).
+
+(** What the specs ask of a test: every input it passes is correct. *)
+Definition pairs_correct {T : Type} (c : cdata T) (ok : nat -> nat -> bool) : Prop :=
+  forall t1 t2, (t1 < w_d (cd_weights c))%nat -> (t2 < w_d (cd_weights c))%nat ->
+    ok t1 t2 = true -> correct2b (model_of (cd_weights c)) t1 t2 = true.
+
+Lemma acc_pairs_spec c ok : acc_pairs c ok = true -> pairs_correct c ok ->
+  accuracy2 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  intros Hok. unfold num_correct2. rewrite IZR_zsum. apply rsum_le. intros t1 H1.
+  unfold acc_pairs. rewrite andb_true_iff. intros [Hall Hclaim] Hok.
+  apply Rle_ge. unfold accuracy2. apply (acc_claim_ok_spec _ _ _ _ _ Hclaim).
+  unfold num_correct2. rewrite IZR_zsum. apply rsum_le. intros t1 H1.
   rewrite IZR_zsum. apply rsum_le. intros t2 H2.
-  rewrite <- ind_zind. apply ind_le_of_imp. apply Hok; assumption.
+  rewrite <- ind_zind. apply ind_le_of_imp. intros Hb.
+  pose proof (all_pairs_spec _ _ _ _ Hall t1 t2 H1 H2) as Ht. unfold bget in Hb.
+  cbv beta zeta in Ht. rewrite Hb in Ht. exact (Hok t1 t2 H1 H2 Ht).
 Qed.
 
-Lemma sorted_verdict_count_le (p : mlp) (tr : list (list bool)) :
-  (forall t2 t1, (t2 < mlp_d p)%nat -> (t1 < S t2)%nat -> bget tr t2 t1 = true ->
-     correct2b p t1 t2 = true) ->
-  IZR (zsum (mlp_d p) (fun t2 => zsum (S t2) (fun t1 =>
-         if bget tr t2 t1 then mult2z t1 t2 else 0%Z)))
-  <= num_correct2 p.
+Lemma acc_sorted_pairs_spec c ok : acc_sorted_pairs c ok = true -> pairs_correct c ok ->
+  accuracy2 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  intros Hok. unfold num_correct2.
-  rewrite (rsum_square_sym_mult _ (fun a b => ind (correct2b p a b)))
+  unfold acc_sorted_pairs. rewrite andb_true_iff. intros [Hall Hclaim] Hok.
+  apply Rle_ge. unfold accuracy2. apply (acc_claim_ok_spec _ _ _ _ _ Hclaim).
+  unfold num_correct2.
+  rewrite (rsum_square_sym_mult _ (fun a b => ind (correct2b _ a b)))
     by (intros; rewrite correct2b_comm; reflexivity).
   rewrite IZR_zsum. apply rsum_le. intros t2 H2.
   rewrite IZR_zsum. apply rsum_le. intros t1 H1.
-  rewrite mult2_IZR. destruct (bget tr t2 t1) eqn:Hb.
-  - rewrite (Hok t2 t1 H2 H1 Hb). unfold ind. lra.
+  change (mlp_d (model_of (cd_weights c))) with (w_d (cd_weights c)) in H2.
+  pose proof (sorted_pairs_spec _ _ _ _ Hall t2 t1 H2 ltac:(lia)) as Ht. cbv beta zeta in Ht.
+  rewrite mult2_IZR. unfold bget in *. destruct (mget false (cd_trace c) t2 t1).
+  - rewrite correct2b_comm, (Hok t2 t1 H2 ltac:(lia) Ht). unfold ind. lra.
   - apply Rmult_le_pos; [unfold mult2z; destruct (Nat.eqb t1 t2); simpl; lra|apply ind_nonneg].
 Qed.
 
-(** ** Brute force *)
+(** The opening of the exact accuracy checkers: the exact logit table built; [body cols] is
+    the rest. *)
+Definition with_table {T : Type} (c : cdata T) (body : list (list bigZ) -> bool) : bool :=
+  match exact_table (cd_weights c) with
+  | None => false
+  | Some (_, cols) => body cols
+  end.
+
+Lemma with_table_spec {T : Type} (c : cdata T) body : with_table c body = true ->
+  exists es cols, exact_table (cd_weights c) = Some (es, cols) /\ body cols = true.
+Proof.
+  unfold with_table. destruct (exact_table (cd_weights c)) as [[es cols]|]; [|discriminate].
+  intros Hb. exists es, cols. auto.
+Qed.
+
+(** ** Brute force and symmetry: the checkers
+
+    Both test input (t1, t2) by [correct2_z] ([correct2_z_at], staged: column t1 once per row);
+    symmetry tests the sorted input (t1, t2), t1 <= t2, as (t2, t1). *)
+
+Definition correct2_z_at (cols : list (list bigZ)) (t1 : nat) : nat -> bool :=
+  let c1 := nth t1 cols [] in
+  fun t2 => correct2_z c1 (nth t2 cols []) (Nat.max t1 t2).
 
 Definition check_brute_force_accuracy2 (c : cdata (list (list bool))) : bool :=
-  let w := cd_weights c in
-  let d := w_d w in
-  let tr := cd_trace c in
-  match exact_table w with
-  | None => false
-  | Some (_, cols) =>
-      all_below d (fun t1 =>
-        let c1 := nth t1 cols [] in
-        all_below d (fun t2 =>
-          negb (bget tr t1 t2) || correct2_z c1 (nth t2 cols []) (Nat.max t1 t2))) &&
-      acc_claim_ok (zsum d (fun t1 => zsum d (fun t2 => zind (bget tr t1 t2)))) d (cd_p c) (cd_q c)
-  end.
+  with_table c (fun cols => acc_pairs c (correct2_z_at cols)).
 
 Theorem check_brute_force_accuracy2_correct c :
   check_brute_force_accuracy2 c = true ->
   accuracy2 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  unfold check_brute_force_accuracy2.
-  destruct (exact_table (cd_weights c)) as [[es cols]|] eqn:Hx; [|discriminate].
-  rewrite andb_true_iff, all_below_spec. intros [Hall Hclaim].
-  apply Rle_ge. unfold accuracy2. apply (acc_claim_ok_spec _ _ _ _ _ Hclaim).
-  apply (verdict_count_le (model_of (cd_weights c))). intros t1 t2 H1 H2 Hb.
-  specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
-  rewrite Hb in Hall. simpl in Hall. apply (correct2_z_spec _ es cols); auto.
+  intros H. destruct (with_table_spec _ _ H) as (es & cols & Hx & Hb).
+  exact (acc_pairs_spec _ _ Hb (fun t1 t2 => correct2_z_spec _ es cols t1 t2 Hx)).
 Qed.
 
-(** ** Symmetry *)
-
 Definition check_symmetry_accuracy2 (c : cdata (list (list bool))) : bool :=
-  let w := cd_weights c in
-  let d := w_d w in
-  let tr := cd_trace c in
-  match exact_table w with
-  | None => false
-  | Some (_, cols) =>
-      all_below d (fun t2 =>
-        let c2 := nth t2 cols [] in
-        all_below (S t2) (fun t1 =>
-          negb (bget tr t2 t1) || correct2_z (nth t1 cols []) c2 (Nat.max t1 t2))) &&
-      acc_claim_ok (zsum d (fun t2 => zsum (S t2) (fun t1 =>
-                      if bget tr t2 t1 then mult2z t1 t2 else 0%Z))) d (cd_p c) (cd_q c)
-  end.
+  with_table c (fun cols => acc_sorted_pairs c (correct2_z_at cols)).
 
 Theorem check_symmetry_accuracy2_correct c :
   check_symmetry_accuracy2 c = true ->
   accuracy2 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  unfold check_symmetry_accuracy2.
-  destruct (exact_table (cd_weights c)) as [[es cols]|] eqn:Hx; [|discriminate].
-  rewrite andb_true_iff, all_below_spec. intros [Hall Hclaim].
-  apply Rle_ge. unfold accuracy2. apply (acc_claim_ok_spec _ _ _ _ _ Hclaim).
-  apply (sorted_verdict_count_le (model_of (cd_weights c))). intros t2 t1 H2 H1 Hb.
-  specialize (Hall t2 H2). rewrite all_below_spec in Hall. specialize (Hall t1 H1).
-  rewrite Hb in Hall. simpl in Hall.
-  apply (correct2_z_spec _ es cols); simpl in H1, H2; auto; lia.
+  intros H. destruct (with_table_spec _ _ H) as (es & cols & Hx & Hb).
+  exact (acc_sorted_pairs_spec _ _ Hb (fun t1 t2 => correct2_z_spec _ es cols t1 t2 Hx)).
 Qed.
 
 (** ** Convexity *)
@@ -245,15 +259,10 @@ Definition conv_count (d : nat) (cols : list (list bigZ)) (hs : list (option (na
                    zind (0 <? mrg cols hs t1 t2 + mrg cols hs t2 t2)%bigZ)))%Z.
 
 Definition check_convexity_accuracy2 (c : cdata (list (list float))) : bool :=
-  let w := cd_weights c in
-  let d := w_d w in
-  match exact_table w with
-  | None => false
-  | Some (_, cols) =>
-      let hs := hints d cols (cd_trace c) in
-      forallb hint_okb hs &&
-      acc_claim_ok (conv_count d cols hs) d (cd_p c) (cd_q c)
-  end.
+  let d := w_d (cd_weights c) in
+  with_table c (fun cols =>
+    let hs := hints d cols (cd_trace c) in
+    forallb hint_okb hs && acc_claim_ok (conv_count d cols hs) d (cd_p c) (cd_q c)).
 
 Lemma mrg_spec w es cols tr s y j :
   exact_table w = Some (es, cols) -> forallb hint_okb (hints (w_d w) cols tr) = true ->
@@ -301,9 +310,8 @@ Theorem check_convexity_accuracy2_correct c :
   check_convexity_accuracy2 c = true ->
   accuracy2 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  unfold check_convexity_accuracy2.
-  destruct (exact_table (cd_weights c)) as [[es cols]|] eqn:Hx; [|discriminate].
-  rewrite andb_true_iff. intros [Hok Hclaim].
+  intros H. destruct (with_table_spec _ _ H) as (es & cols & Hx & Hb).
+  apply andb_true_iff in Hb as [Hok Hclaim].
   set (w := cd_weights c) in *. set (hs := hints (w_d w) cols (cd_trace c)) in *.
   set (chk := fun t1 t2 => (0 <? mrg cols hs t1 t2 + mrg cols hs t2 t2)%bigZ).
   apply Rle_ge. unfold accuracy2. apply (acc_claim_ok_spec _ _ _ _ _ Hclaim).

@@ -14,7 +14,11 @@
       z_c (verified against every j <> c); with m(t,c) = z(t,t,c)_c - z(t,t,c)_j*,
       every sorted input (a,b,c) with m(a,c) + m(b,c) > 0 is correct
       ([correct3_of_margin_sum]: the margin is concave) and is counted with
-      its multiplicity. *)
+      its multiplicity.
+    Brute force and symmetry are the strategies [acc_triples], [acc_sorted_triples] (with their
+    specs [acc_triples_spec], [acc_sorted_triples_spec], for a test that passes only correct
+    inputs, [triples_correct]) on the opening [CheckAccuracy.with_table] and the staged test
+    [correct3_z_at]; [CheckFloat3] shares the strategies. *)
 
 From Coq Require Import Reals Lra Lia ZArith List Floats Bool.
 From Flocq Require Import Core.Zaux Core.Raux.
@@ -72,20 +76,7 @@ Proof.
   pose proof (bpow_gt_0 radix2 es). change BigZ.t with BigZ.t_ in *. nra.
 Qed.
 
-(** ** Counting the verdicts: inputs marked correct, summed over all of them *)
-
-Lemma verdict_count3_le (p : mlp) (tr : list (list (list bool))) :
-  (forall t1 t2 t3, (t1 < mlp_d p)%nat -> (t2 < mlp_d p)%nat -> (t3 < mlp_d p)%nat ->
-     bget3 tr t1 t2 t3 = true -> correct3b p t1 t2 t3 = true) ->
-  IZR (zsum (mlp_d p) (fun t1 => zsum (mlp_d p) (fun t2 => zsum (mlp_d p) (fun t3 =>
-         zind (bget3 tr t1 t2 t3)))))
-  <= num_correct3 p.
-Proof.
-  intros Hok. unfold num_correct3. rewrite IZR_zsum. apply rsum_le. intros t1 H1.
-  rewrite IZR_zsum. apply rsum_le. intros t2 H2.
-  rewrite IZR_zsum. apply rsum_le. intros t3 H3.
-  rewrite <- ind_zind. apply ind_le_of_imp. apply Hok; assumption.
-Qed.
+(** ** Brute force and symmetry: the tests and the claim *)
 
 Lemma num_correct3_sorted (p : mlp) :
   num_correct3 p
@@ -98,89 +89,95 @@ Proof.
   - intros. rewrite correct3b_swap23. reflexivity.
 Qed.
 
-(** Sorted inputs a <= b <= c, trace entry [c][b][a], counted with multiplicity 6/3/1. *)
-Lemma sorted_verdict_count3_le (p : mlp) (tr : list (list (list bool))) :
-  (forall t3 t2 t1, (t3 < mlp_d p)%nat -> (t2 < S t3)%nat -> (t1 < S t2)%nat ->
-     bget3 tr t3 t2 t1 = true -> correct3b p t1 t2 t3 = true) ->
-  IZR (zsum (mlp_d p) (fun t3 => zsum (S t3) (fun t2 => zsum (S t2) (fun t1 =>
-         if bget3 tr t3 t2 t1 then mult3z t1 t2 t3 else 0%Z))))
-  <= num_correct3 p.
+(** [acc_triples c ok] : every input (t1, t2, t3) the trace marks correct (entry [t1][t2][t3])
+    passes [ok t1 t2 t3] ([Data.all_triples]: [ok t1], [ok t1 t2] once per plane, per row), and
+    the marked inputs' count makes the claim. [acc_sorted_triples c ok] : the same on the sorted
+    inputs t1 <= t2 <= t3, entry [t3][t2][t1], tested as [ok t3 t2 t1] (the verdict is
+    symmetric), counted with their multiplicities 6/3/1. Shared by the exact checkers here and the binary64 ones of [CheckFloat3]. *)
+Definition acc_triples (c : cdata (list (list (list bool)))) (ok : nat -> nat -> nat -> bool) : bool :=
+  let d := w_d (cd_weights c) in
+  let tr := cd_trace c in
+  all_triples d tr false (fun t1 => let ok1 := ok t1 in fun t2 => let ok12 := ok1 t2 in
+                                    fun t3 b => if b then ok12 t3 else true) &&
+  acc_claim_okn 3 (zsum d (fun t1 => zsum d (fun t2 => zsum d (fun t3 => zind (bget3 tr t1 t2 t3)))))
+                d (cd_p c) (cd_q c).
+
+Definition acc_sorted_triples (c : cdata (list (list (list bool)))) (ok : nat -> nat -> nat -> bool)
+    : bool :=
+  let d := w_d (cd_weights c) in
+  let tr := cd_trace c in
+  sorted_triples d tr false (fun t3 => let ok3 := ok t3 in fun t2 => let ok32 := ok3 t2 in
+                                       fun t1 b => if b then ok32 t1 else true) &&
+  acc_claim_okn 3 (zsum d (fun t3 => zsum (S t3) (fun t2 => zsum (S t2) (fun t1 =>
+                     if bget3 tr t3 t2 t1 then mult3z t1 t2 t3 else 0%Z)))) d (cd_p c) (cd_q c).
+
+(** What the specs ask of a test: every input it passes is correct. *)
+Definition triples_correct {T : Type} (c : cdata T) (ok : nat -> nat -> nat -> bool) : Prop :=
+  forall t1 t2 t3, (t1 < w_d (cd_weights c))%nat -> (t2 < w_d (cd_weights c))%nat ->
+    (t3 < w_d (cd_weights c))%nat -> ok t1 t2 t3 = true ->
+    correct3b (model_of (cd_weights c)) t1 t2 t3 = true.
+
+Lemma acc_triples_spec c ok : acc_triples c ok = true -> triples_correct c ok ->
+  accuracy3 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  intros Hok. rewrite num_correct3_sorted.
+  unfold acc_triples. rewrite andb_true_iff. intros [Hall Hclaim] Hok.
+  apply Rle_ge. unfold accuracy3. apply (acc_claim_okn_spec _ _ _ _ _ _ Hclaim).
+  unfold num_correct3. rewrite IZR_zsum. apply rsum_le. intros t1 H1.
+  rewrite IZR_zsum. apply rsum_le. intros t2 H2.
+  rewrite IZR_zsum. apply rsum_le. intros t3 H3.
+  rewrite <- ind_zind. apply ind_le_of_imp. intros Hb.
+  pose proof (all_triples_spec _ _ _ _ Hall t1 t2 t3 H1 H2 H3) as Ht. unfold bget3 in Hb.
+  cbv beta zeta in Ht. rewrite Hb in Ht. exact (Hok t1 t2 t3 H1 H2 H3 Ht).
+Qed.
+
+Lemma acc_sorted_triples_spec c ok : acc_sorted_triples c ok = true -> triples_correct c ok ->
+  accuracy3 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
+Proof.
+  unfold acc_sorted_triples. rewrite andb_true_iff. intros [Hall Hclaim] Hok.
+  apply Rle_ge. unfold accuracy3. apply (acc_claim_okn_spec _ _ _ _ _ _ Hclaim).
+  rewrite num_correct3_sorted.
   rewrite IZR_zsum. apply rsum_le. intros t3 H3.
   rewrite IZR_zsum. apply rsum_le. intros t2 H2.
   rewrite IZR_zsum. apply rsum_le. intros t1 H1.
-  rewrite mult3_IZR. destruct (bget3 tr t3 t2 t1) eqn:Hb.
-  - rewrite (Hok t3 t2 t1 H3 H2 H1 Hb). unfold ind. lra.
+  change (mlp_d (model_of (cd_weights c))) with (w_d (cd_weights c)) in H3.
+  pose proof (sorted_triples_spec _ _ _ _ Hall t3 t2 t1 H3 ltac:(lia) ltac:(lia)) as Ht.
+  cbv beta zeta in Ht.
+  rewrite mult3_IZR. unfold bget3 in *. destruct (nth t1 (nth t2 (nth t3 (cd_trace c) []) []) false).
+  - rewrite correct3b_swap12, correct3b_swap23, correct3b_swap12.
+    rewrite (Hok t3 t2 t1 H3 ltac:(lia) ltac:(lia) Ht). unfold ind. lra.
   - apply Rmult_le_pos; [apply IZR_le, mult3z_pos|apply ind_nonneg].
 Qed.
 
-(** ** Brute force *)
+(** ** Brute force and symmetry: the checkers
+
+    Both test input (t1, t2, t3) by [correct3_z] ([correct3_z_at], staged: columns t1, t2 once
+    per plane, per row); symmetry tests the sorted input (t1, t2, t3) as (t3, t2, t1). *)
+
+Definition correct3_z_at (cols : list (list bigZ)) (t1 : nat) : nat -> nat -> bool :=
+  let c1 := nth t1 cols [] in fun t2 =>
+  let c2 := nth t2 cols [] in fun t3 =>
+  correct3_z c1 c2 (nth t3 cols []) (max3 t1 t2 t3).
 
 Definition check_brute_force_accuracy3 (c : cdata (list (list (list bool)))) : bool :=
-  let w := cd_weights c in
-  let d := w_d w in
-  let tr := cd_trace c in
-  match exact_table w with
-  | None => false
-  | Some (_, cols) =>
-      all_below d (fun t1 =>
-        let c1 := nth t1 cols [] in
-        all_below d (fun t2 =>
-          let c2 := nth t2 cols [] in
-          all_below d (fun t3 =>
-            negb (bget3 tr t1 t2 t3) || correct3_z c1 c2 (nth t3 cols []) (max3 t1 t2 t3)))) &&
-      acc_claim_okn 3 (zsum d (fun t1 => zsum d (fun t2 => zsum d (fun t3 =>
-                         zind (bget3 tr t1 t2 t3))))) d (cd_p c) (cd_q c)
-  end.
+  with_table c (fun cols => acc_triples c (correct3_z_at cols)).
 
 Theorem check_brute_force_accuracy3_correct c :
   check_brute_force_accuracy3 c = true ->
   accuracy3 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  unfold check_brute_force_accuracy3.
-  destruct (exact_table (cd_weights c)) as [[es cols]|] eqn:Hx; [|discriminate].
-  rewrite andb_true_iff, all_below_spec. intros [Hall Hclaim].
-  apply Rle_ge. unfold accuracy3. apply (acc_claim_okn_spec _ _ _ _ _ _ Hclaim).
-  apply (verdict_count3_le (model_of (cd_weights c))). intros t1 t2 t3 H1 H2 H3 Hb.
-  specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
-  rewrite all_below_spec in Hall. specialize (Hall t3 H3).
-  rewrite Hb in Hall. simpl in Hall.
-  apply (correct3_z_spec _ es cols); auto.
+  intros H. destruct (with_table_spec _ _ H) as (es & cols & Hx & Hb).
+  exact (acc_triples_spec _ _ Hb (fun t1 t2 t3 => correct3_z_spec _ es cols t1 t2 t3 Hx)).
 Qed.
 
-(** ** Symmetry *)
-
 Definition check_symmetry_accuracy3 (c : cdata (list (list (list bool)))) : bool :=
-  let w := cd_weights c in
-  let d := w_d w in
-  let tr := cd_trace c in
-  match exact_table w with
-  | None => false
-  | Some (_, cols) =>
-      all_below d (fun t3 =>
-        let c3 := nth t3 cols [] in
-        all_below (Datatypes.S t3) (fun t2 =>
-          let c2 := nth t2 cols [] in
-          all_below (Datatypes.S t2) (fun t1 =>
-            negb (bget3 tr t3 t2 t1) || correct3_z (nth t1 cols []) c2 c3 (max3 t1 t2 t3)))) &&
-      acc_claim_okn 3 (zsum d (fun t3 => zsum (Datatypes.S t3) (fun t2 => zsum (Datatypes.S t2) (fun t1 =>
-                         if bget3 tr t3 t2 t1 then mult3z t1 t2 t3 else 0%Z)))) d (cd_p c) (cd_q c)
-  end.
+  with_table c (fun cols => acc_sorted_triples c (correct3_z_at cols)).
 
 Theorem check_symmetry_accuracy3_correct c :
   check_symmetry_accuracy3 c = true ->
   accuracy3 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  unfold check_symmetry_accuracy3.
-  destruct (exact_table (cd_weights c)) as [[es cols]|] eqn:Hx; [|discriminate].
-  rewrite andb_true_iff, all_below_spec. intros [Hall Hclaim].
-  apply Rle_ge. unfold accuracy3. apply (acc_claim_okn_spec _ _ _ _ _ _ Hclaim).
-  apply (sorted_verdict_count3_le (model_of (cd_weights c))). intros t3 t2 t1 H3 H2 H1 Hb.
-  specialize (Hall t3 H3). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
-  rewrite all_below_spec in Hall. specialize (Hall t1 H1).
-  rewrite Hb in Hall. simpl in Hall.
-  apply (correct3_z_spec _ es cols); simpl in *; auto; lia.
+  intros H. destruct (with_table_spec _ _ H) as (es & cols & Hx & Hb).
+  exact (acc_sorted_triples_spec _ _ Hb (fun t1 t2 t3 => correct3_z_spec _ es cols t1 t2 t3 Hx)).
 Qed.
 
 (** ** Convexity *)
@@ -250,15 +247,10 @@ Definition conv3_count (d : nat) (ms : list (list (option bigZ))) : Z :=
       zsum_list (S b) (fun a ma => if (0 <? optB ma + mb)%bigZ then mult3z a b c else 0%Z) mc 0)).
 
 Definition check_convexity_accuracy3 (c : cdata (list (list float))) : bool :=
-  let w := cd_weights c in
-  let d := w_d w in
-  match exact_table w with
-  | None => false
-  | Some (_, cols) =>
-      let ms := margins3 d cols (cd_trace c) in
-      forallb (forallb isSomeb) ms &&
-      acc_claim_okn 3 (conv3_count d ms) d (cd_p c) (cd_q c)
-  end.
+  let d := w_d (cd_weights c) in
+  with_table c (fun cols =>
+    let ms := margins3 d cols (cd_trace c) in
+    forallb (forallb isSomeb) ms && acc_claim_okn 3 (conv3_count d ms) d (cd_p c) (cd_q c)).
 
 Lemma margins3_nth d cols tr c t :
   (c < d)%nat -> (t <= c)%nat ->
@@ -331,9 +323,8 @@ Theorem check_convexity_accuracy3_correct c :
   check_convexity_accuracy3 c = true ->
   accuracy3 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  unfold check_convexity_accuracy3.
-  destruct (exact_table (cd_weights c)) as [[es cols]|] eqn:Hx; [|discriminate].
-  rewrite andb_true_iff. intros [Hok Hclaim].
+  intros H. destruct (with_table_spec _ _ H) as (es & cols & Hx & Hb).
+  apply andb_true_iff in Hb as [Hok Hclaim].
   set (w := cd_weights c) in *. set (ms := margins3 (w_d w) cols (cd_trace c)) in *.
   apply Rle_ge. unfold accuracy3. apply (acc_claim_okn_spec _ _ _ _ _ _ Hclaim).
   rewrite num_correct3_sorted. unfold conv3_count.

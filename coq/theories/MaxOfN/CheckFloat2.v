@@ -24,6 +24,9 @@
     - [check_brute_force_loss2r], [check_brute_force_accuracy2r] : all inputs, one trace value
       per row of inputs (section "Brute force against row totals": the checker makes each
       input's bound itself and compares row sums), for traces too long to read.
+    The three accuracy checkers are the opening [with_ups] (table, upper ends), a strategy
+    ([CheckAccuracy.acc_pairs], [CheckAccuracy.acc_sorted_pairs], and here [acc_rows2] on row
+    counts) and the staged per-input test [correct2_f_at]; each proof joins their specs.
 
     Main statements
     - [rsum_triangle_swap] : sum_{y<n} sum_{s<y} f s y = sum_{s<n} sum_{k<n-1-s} f s (s+1+k);
@@ -912,69 +915,51 @@ Proof.
   simpl in Hj'. lra.
 Qed.
 
-(** Per-input verdicts [t1][t2] (small data; row counts below for large). *)
-Definition check_brute_force_accuracy2f (c : cdata (list (list bool))) : bool :=
-  let w := cd_weights c in
-  let d := w_d w in
-  let tr := cd_trace c in
-  match float_table w with
-  | Some cols =>
-      let ups := map (map ub) cols in
-      all_below d (fun t1 =>
-        let c1 := nth t1 cols [] in
-        let u1 := nth t1 ups [] in
-        let row := nth t1 tr [] in
-        all_below d (fun t2 =>
-          if nth t2 row false then correct2_f c1 (nth t2 cols []) u1 (nth t2 ups []) (Nat.max t1 t2)
-          else true)) &&
-      acc_claim_ok (zsum d (fun t1 => zsum d (fun t2 => zind (bget tr t1 t2)))) d (cd_p c) (cd_q c)
+(** The opening of the binary64 accuracy checkers: the interval table built; [body cols ups] is
+    the rest, with [ups] the columns' upper ends. *)
+Definition with_ups {T : Type} (c : cdata T)
+    (body : list (list I.type) -> list (list float) -> bool) : bool :=
+  match float_table (cd_weights c) with
+  | Some cols => body cols (map (map ub) cols)
   | None => false
   end.
+
+Lemma with_ups_spec {T : Type} (c : cdata T) body : with_ups c body = true ->
+  exists cols, float_table (cd_weights c) = Some cols /\ body cols (map (map ub) cols) = true.
+Proof.
+  unfold with_ups. destruct (float_table (cd_weights c)) as [cols|]; [|discriminate].
+  intros Hb. exists cols. auto.
+Qed.
+
+(** The test of input (t1, t2): [correct2_f], staged ([Data.all_pairs]: column t1 and its upper
+    ends once per row). *)
+Definition correct2_f_at (cols : list (list I.type)) (ups : list (list float)) (t1 : nat) : nat -> bool :=
+  let c1 := nth t1 cols [] in
+  let u1 := nth t1 ups [] in
+  fun t2 => correct2_f c1 (nth t2 cols []) u1 (nth t2 ups []) (Nat.max t1 t2).
+
+(** Per-input verdicts [t1][t2] (small data; row counts below for large). *)
+Definition check_brute_force_accuracy2f (c : cdata (list (list bool))) : bool :=
+  with_ups c (fun cols ups => acc_pairs c (correct2_f_at cols ups)).
 
 Theorem check_brute_force_accuracy2f_correct c :
   check_brute_force_accuracy2f c = true ->
   accuracy2 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  unfold check_brute_force_accuracy2f.
-  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
-  rewrite andb_true_iff, all_below_spec. intros [Hall Hclaim].
-  apply Rle_ge. unfold accuracy2. apply (acc_claim_ok_spec _ _ _ _ _ Hclaim).
-  apply (verdict_count_le (model_of (cd_weights c))). intros t1 t2 H1 H2 Hb.
-  specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
-  unfold bget, mget in Hb. rewrite Hb in Hall. exact (correct2_f_spec _ cols t1 t2 Ht H1 H2 Hall).
+  intros H. destruct (with_ups_spec _ _ H) as (cols & Ht & Hb).
+  exact (acc_pairs_spec _ _ Hb (fun t1 t2 => correct2_f_spec _ cols t1 t2 Ht)).
 Qed.
 
+(** Sorted inputs, trace entry [t2][t1] (tested as (t2, t1)). *)
 Definition check_symmetry_accuracy2f (c : cdata (list (list bool))) : bool :=
-  let w := cd_weights c in
-  let d := w_d w in
-  let tr := cd_trace c in
-  match float_table w with
-  | Some cols =>
-      let ups := map (map ub) cols in
-      all_below d (fun t2 =>
-        let c2 := nth t2 cols [] in
-        let u2 := nth t2 ups [] in
-        let row := nth t2 tr [] in
-        all_below (S t2) (fun t1 =>
-          if nth t1 row false then correct2_f (nth t1 cols []) c2 (nth t1 ups []) u2 (Nat.max t1 t2)
-          else true)) &&
-      acc_claim_ok (zsum d (fun t2 => zsum (S t2) (fun t1 =>
-                      if bget tr t2 t1 then mult2z t1 t2 else 0%Z))) d (cd_p c) (cd_q c)
-  | None => false
-  end.
+  with_ups c (fun cols ups => acc_sorted_pairs c (correct2_f_at cols ups)).
 
 Theorem check_symmetry_accuracy2f_correct c :
   check_symmetry_accuracy2f c = true ->
   accuracy2 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  unfold check_symmetry_accuracy2f.
-  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
-  rewrite andb_true_iff, all_below_spec. intros [Hall Hclaim].
-  apply Rle_ge. unfold accuracy2. apply (acc_claim_ok_spec _ _ _ _ _ Hclaim).
-  apply (sorted_verdict_count_le (model_of (cd_weights c))). intros t2 t1 H2 H1 Hb.
-  specialize (Hall t2 H2). rewrite all_below_spec in Hall. specialize (Hall t1 H1).
-  unfold bget, mget in Hb. rewrite Hb in Hall.
-  exact (correct2_f_spec _ cols t1 t2 Ht ltac:(simpl in H1, H2; lia) H2 Hall).
+  intros H. destruct (with_ups_spec _ _ H) as (cols & Ht & Hb).
+  exact (acc_sorted_pairs_spec _ _ Hb (fun t1 t2 => correct2_f_spec _ cols t1 t2 Ht)).
 Qed.
 
 (** ** Brute force against row totals
@@ -1116,32 +1101,32 @@ Proof.
   exact (pair_k_table F _ cols t1 t2 HF Ht Hd H1 H2).
 Qed.
 
+(** [acc_rows2 c ok] : the row's count of inputs that pass [ok t1 t2] reaches the certificate's
+    row count [t1], and the counts' sum makes the claim ([ok t1] once per row). *)
+Definition acc_rows2 (c : cdata (list Z)) (ok : nat -> nat -> bool) : bool :=
+  let d := w_d (cd_weights c) in
+  let tr := cd_trace c in
+  all_row d tr 0%Z (fun t1 => let ok1 := ok t1 in fun r => row_count_ok d ok1 r) &&
+  acc_claim_ok (zsum d (fun t1 => nth t1 tr 0%Z)) d (cd_p c) (cd_q c).
+
+Lemma acc_rows2_spec c ok : acc_rows2 c ok = true -> pairs_correct c ok ->
+  accuracy2 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
+Proof.
+  unfold acc_rows2. rewrite andb_true_iff. intros [Hall Hclaim] Hok.
+  apply Rle_ge. unfold accuracy2. apply (acc_claim_ok_spec _ _ _ _ _ Hclaim).
+  unfold num_correct2. rewrite IZR_zsum. apply rsum_le. intros t1 H1.
+  refine (row_count_ok_spec _ _ _ _ _ (all_row_spec _ _ _ _ Hall t1 H1)).
+  intros t2 H2. exact (Hok t1 t2 H1 H2).
+Qed.
+
 (** The trace: row counts [t1], the number of inputs (t1, t2) marked correct. *)
 Definition check_brute_force_accuracy2r (c : cdata (list Z)) : bool :=
-  let w := cd_weights c in
-  let d := w_d w in
-  let tr := cd_trace c in
-  match float_table w with
-  | Some cols =>
-      let ups := map (map ub) cols in
-      all_below d (fun t1 =>
-        let c1 := nth t1 cols [] in
-        let u1 := nth t1 ups [] in
-        row_count_ok d (fun t2 => correct2_f c1 (nth t2 cols []) u1 (nth t2 ups []) (Nat.max t1 t2))
-                     (nth t1 tr 0%Z)) &&
-      acc_claim_ok (zsum d (fun t1 => nth t1 tr 0%Z)) d (cd_p c) (cd_q c)
-  | None => false
-  end.
+  with_ups c (fun cols ups => acc_rows2 c (correct2_f_at cols ups)).
 
 Theorem check_brute_force_accuracy2r_correct c :
   check_brute_force_accuracy2r c = true ->
   accuracy2 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  unfold check_brute_force_accuracy2r.
-  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
-  rewrite andb_true_iff, all_below_spec. intros [Hall Hclaim].
-  apply Rle_ge. unfold accuracy2. apply (acc_claim_ok_spec _ _ _ _ _ Hclaim).
-  unfold num_correct2. rewrite IZR_zsum. apply rsum_le. intros t1 H1.
-  refine (row_count_ok_spec _ _ _ _ _ (Hall t1 H1)).
-  intros t2 H2 Hb. exact (correct2_f_spec _ cols t1 t2 Ht H1 H2 Hb).
+  intros H. destruct (with_ups_spec _ _ H) as (cols & Ht & Hb).
+  exact (acc_rows2_spec _ _ Hb (fun t1 t2 => correct2_f_spec _ cols t1 t2 Ht)).
 Qed.

@@ -23,7 +23,10 @@
         [expected_loss3 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c)];
     - [check_brute_force_accuracy3f], [check_brute_force_accuracy3r] (row counts [t1][t2]),
       [check_symmetry_accuracy3f] :
-        [accuracy3 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c)]. *)
+        [accuracy3 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c)].
+    The accuracy checkers are the opening [CheckFloat2.with_ups], a strategy
+    ([CheckAccuracy3.acc_triples], [CheckAccuracy3.acc_sorted_triples], and here [acc_rows3] on
+    row counts) and the staged per-input test [correct3_f_at]. *)
 
 From Coq Require Import Reals Lra Lia ZArith List Floats Bool.
 From Flocq Require Import Core.Zaux Core.Raux.
@@ -362,124 +365,69 @@ Proof.
   simpl in Hj'. lra.
 Qed.
 
+(** The test of input (t1, t2, t3): [correct3_f], staged ([Data.all_triples]: column t1 and its
+    upper ends once per plane, column t2 and the upward sum [u12] once per row). *)
+Definition correct3_f_at (cols : list (list I.type)) (ups : list (list float)) (t1 : nat)
+    : nat -> nat -> bool :=
+  let c1 := nth t1 cols [] in
+  let u1 := nth t1 ups [] in fun t2 =>
+  let c2 := nth t2 cols [] in
+  let u12 := add_up_list u1 (nth t2 ups []) in fun t3 =>
+  correct3_f c1 c2 (nth t3 cols []) u12 (nth t3 ups []) (max3 t1 t2 t3).
+
+(** [acc_rows3 c ok] : per row (t1, t2), the count of inputs that pass [ok t1 t2 t3] reaches the
+    certificate's row count [t1][t2], and the counts' sum makes the claim
+    ([CheckFloat2.acc_rows2] for three tokens). *)
+Definition acc_rows3 (c : cdata (list (list Z))) (ok : nat -> nat -> nat -> bool) : bool :=
+  let d := w_d (cd_weights c) in
+  let tr := cd_trace c in
+  all_pairs d tr 0%Z (fun t1 => let ok1 := ok t1 in fun t2 => let ok12 := ok1 t2 in
+                      fun r => row_count_ok d ok12 r) &&
+  acc_claim_okn 3 (zsum d (fun t1 => zsum d (fun t2 => nth t2 (nth t1 tr []) 0%Z))) d (cd_p c) (cd_q c).
+
+Lemma acc_rows3_spec c ok : acc_rows3 c ok = true -> triples_correct c ok ->
+  accuracy3 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
+Proof.
+  unfold acc_rows3. rewrite andb_true_iff. intros [Hall Hclaim] Hok.
+  apply Rle_ge. unfold accuracy3. apply (acc_claim_okn_spec _ _ _ _ _ _ Hclaim).
+  unfold num_correct3. rewrite IZR_zsum. apply rsum_le. intros t1 H1.
+  rewrite IZR_zsum. apply rsum_le. intros t2 H2.
+  refine (row_count_ok_spec _ _ _ _ _ (all_pairs_spec _ _ _ _ Hall t1 t2 H1 H2)).
+  intros t3 H3. exact (Hok t1 t2 t3 H1 H2 H3).
+Qed.
+
 (** The trace: row counts [t1][t2], the number of inputs (t1, t2, t3) marked correct. *)
 Definition check_brute_force_accuracy3r (c : cdata (list (list Z))) : bool :=
-  let w := cd_weights c in
-  let d := w_d w in
-  let tr := cd_trace c in
-  match float_table w with
-  | Some cols =>
-      let ups := map (map ub) cols in
-      all_below d (fun t1 =>
-        let c1 := nth t1 cols [] in
-        let u1 := nth t1 ups [] in
-        let row := nth t1 tr [] in
-        all_below d (fun t2 =>
-          let c2 := nth t2 cols [] in
-          let u12 := add_up_list u1 (nth t2 ups []) in
-          row_count_ok d (fun t3 => correct3_f c1 c2 (nth t3 cols []) u12 (nth t3 ups [])
-                                               (max3 t1 t2 t3))
-                       (nth t2 row 0%Z))) &&
-      acc_claim_okn 3 (zsum d (fun t1 => zsum d (fun t2 => nth t2 (nth t1 tr []) 0%Z))) d
-                    (cd_p c) (cd_q c)
-  | None => false
-  end.
+  with_ups c (fun cols ups => acc_rows3 c (correct3_f_at cols ups)).
 
 Theorem check_brute_force_accuracy3r_correct c :
   check_brute_force_accuracy3r c = true ->
   accuracy3 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  unfold check_brute_force_accuracy3r.
-  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
-  rewrite andb_true_iff, all_below_spec. intros [Hall Hclaim].
-  apply Rle_ge. unfold accuracy3. apply (acc_claim_okn_spec _ _ _ _ _ _ Hclaim).
-  unfold num_correct3. rewrite IZR_zsum. apply rsum_le. intros t1 H1.
-  rewrite IZR_zsum. apply rsum_le. intros t2 H2.
-  specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
-  refine (row_count_ok_spec _ _ _ _ _ Hall).
-  intros t3 H3 Hb. exact (correct3_f_spec _ cols t1 t2 t3 Ht H1 H2 H3 Hb).
+  intros H. destruct (with_ups_spec _ _ H) as (cols & Ht & Hb).
+  exact (acc_rows3_spec _ _ Hb (fun t1 t2 t3 => correct3_f_spec _ cols t1 t2 t3 Ht)).
 Qed.
 
 (** Per-input verdicts [t1][t2][t3] (small data; row counts above for large). *)
 Definition check_brute_force_accuracy3f (c : cdata (list (list (list bool)))) : bool :=
-  let w := cd_weights c in
-  let d := w_d w in
-  let tr := cd_trace c in
-  match float_table w with
-  | Some cols =>
-      let ups := map (map ub) cols in
-      all_below d (fun t1 =>
-        let c1 := nth t1 cols [] in
-        let u1 := nth t1 ups [] in
-        let plane := nth t1 tr [] in
-        all_below d (fun t2 =>
-          let c2 := nth t2 cols [] in
-          let u12 := add_up_list u1 (nth t2 ups []) in
-          let row := nth t2 plane [] in
-          all_below d (fun t3 =>
-            if nth t3 row false
-            then correct3_f c1 c2 (nth t3 cols []) u12 (nth t3 ups []) (max3 t1 t2 t3)
-            else true))) &&
-      acc_claim_okn 3 (zsum d (fun t1 => zsum d (fun t2 => zsum d (fun t3 =>
-                          zind (bget3 tr t1 t2 t3))))) d (cd_p c) (cd_q c)
-  | None => false
-  end.
+  with_ups c (fun cols ups => acc_triples c (correct3_f_at cols ups)).
 
 Theorem check_brute_force_accuracy3f_correct c :
   check_brute_force_accuracy3f c = true ->
   accuracy3 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  unfold check_brute_force_accuracy3f.
-  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
-  rewrite andb_true_iff, all_below_spec. intros [Hall Hclaim].
-  apply Rle_ge. unfold accuracy3. apply (acc_claim_okn_spec _ _ _ _ _ _ Hclaim).
-  apply (verdict_count3_le (model_of (cd_weights c))). intros t1 t2 t3 H1 H2 H3 Hb.
-  specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
-  rewrite all_below_spec in Hall. specialize (Hall t3 H3).
-  unfold bget3 in Hb. rewrite Hb in Hall.
-  exact (correct3_f_spec _ cols t1 t2 t3 Ht H1 H2 H3 Hall).
+  intros H. destruct (with_ups_spec _ _ H) as (cols & Ht & Hb).
+  exact (acc_triples_spec _ _ Hb (fun t1 t2 t3 => correct3_f_spec _ cols t1 t2 t3 Ht)).
 Qed.
 
-(** Sorted inputs, trace entry [t3][t2][t1]; the checker tests the triple (t3, t2, t1), whose
-    verdict is the same ([correct3b_swap12], [correct3b_swap23]). *)
+(** Sorted inputs, trace entry [t3][t2][t1] (tested as (t3, t2, t1)). *)
 Definition check_symmetry_accuracy3f (c : cdata (list (list (list bool)))) : bool :=
-  let w := cd_weights c in
-  let d := w_d w in
-  let tr := cd_trace c in
-  match float_table w with
-  | Some cols =>
-      let ups := map (map ub) cols in
-      all_below d (fun t3 =>
-        let c3 := nth t3 cols [] in
-        let u3 := nth t3 ups [] in
-        let plane := nth t3 tr [] in
-        all_below (S t3) (fun t2 =>
-          let c2 := nth t2 cols [] in
-          let u32 := add_up_list u3 (nth t2 ups []) in
-          let row := nth t2 plane [] in
-          all_below (S t2) (fun t1 =>
-            if nth t1 row false
-            then correct3_f c3 c2 (nth t1 cols []) u32 (nth t1 ups []) (max3 t3 t2 t1)
-            else true))) &&
-      acc_claim_okn 3 (zsum d (fun t3 => zsum (S t3) (fun t2 => zsum (S t2) (fun t1 =>
-                          if bget3 tr t3 t2 t1 then mult3z t1 t2 t3 else 0%Z))))
-                    d (cd_p c) (cd_q c)
-  | None => false
-  end.
+  with_ups c (fun cols ups => acc_sorted_triples c (correct3_f_at cols ups)).
 
 Theorem check_symmetry_accuracy3f_correct c :
   check_symmetry_accuracy3f c = true ->
   accuracy3 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  unfold check_symmetry_accuracy3f.
-  destruct (float_table (cd_weights c)) as [cols|] eqn:Ht; [|discriminate].
-  rewrite andb_true_iff, all_below_spec. intros [Hall Hclaim].
-  apply Rle_ge. unfold accuracy3. apply (acc_claim_okn_spec _ _ _ _ _ _ Hclaim).
-  apply (sorted_verdict_count3_le (model_of (cd_weights c))). intros t3 t2 t1 H3 H2 H1 Hb.
-  specialize (Hall t3 H3). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
-  rewrite all_below_spec in Hall. specialize (Hall t1 H1).
-  unfold bget3 in Hb. rewrite Hb in Hall.
-  change (mlp_d (model_of (cd_weights c))) with (w_d (cd_weights c)) in H3.
-  rewrite correct3b_swap12, correct3b_swap23, correct3b_swap12.
-  exact (correct3_f_spec _ cols t3 t2 t1 Ht H3 ltac:(lia) ltac:(lia) Hall).
+  intros H. destruct (with_ups_spec _ _ H) as (cols & Ht & Hb).
+  exact (acc_sorted_triples_spec _ _ Hb (fun t1 t2 t3 => correct3_f_spec _ cols t1 t2 t3 Ht)).
 Qed.

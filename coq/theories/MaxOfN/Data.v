@@ -15,12 +15,17 @@
       the list of columns t of W = U H E as big integers:
       W j t = [bcol cols t j] * 2^S.  Computed with [BigZ] (machine-word big
       integers; [Z] is ~40x slower under [vm_compute]).
+    - walking a trace: [all_pairs], [sorted_pairs], [all_triples], [sorted_triples] (and
+      [all_row]) test every input, resp. every sorted input, against its trace entry, with a
+      test staged outer token first; the loops of the brute-force and symmetry checkers.
     The decoding of floats, shapes and big-integer products it uses are in [FloatData].
 
     Main statements
     - [exact_table_spec] : [exact_table w = Some (S, cols) ->] the table has
       d columns of length d and, for j, t < d,
-      [W (model_of w) j t = IZR [bcol cols t j] * bpow radix2 S]. *)
+      [W (model_of w) j t = IZR [bcol cols t j] * bpow radix2 S];
+    - [all_pairs_spec], [sorted_pairs_spec], [all_triples_spec], [sorted_triples_spec]: the
+      test holds at every (sorted) input, with its entry. *)
 
 From Coq Require Import Reals Lra Lia ZArith List Floats Bool.
 From Flocq Require Import Core.Zaux Core.Raux.
@@ -147,4 +152,66 @@ Proof.
              (fun k => IZR (mget 0%Z H' i k) * IZR (mget 0%Z E' k t))).
   2: { intros k _. rewrite !mget_to_big, mult_IZR. reflexivity. }
   ring.
+Qed.
+
+(** ** Walking a trace
+
+    The brute-force and symmetry checkers test each input against its trace entry: all pairs
+    (t1, t2) at entry [t1][t2], resp. the sorted pairs t1 <= t2 at entry [t2][t1], and the
+    same for triples. The test [ok] is staged, outer token first: [ok t1] is computed once per
+    row (under [vm_compute], arguments are values), so it can hold what the row's inputs share
+    (a column, a product of two columns); [ok t1 t2 x] tests input (t1, t2) with its entry x. *)
+
+Definition all_row {A : Type} (n : nat) (row : list A) (a0 : A) (ok : nat -> A -> bool) : bool :=
+  all_below n (fun t => ok t (nth t row a0)).
+
+Definition all_pairs {A : Type} (d : nat) (tr : list (list A)) (a0 : A)
+    (ok : nat -> nat -> A -> bool) : bool :=
+  all_below d (fun t1 => all_row d (nth t1 tr []) a0 (ok t1)).
+
+Definition sorted_pairs {A : Type} (d : nat) (tr : list (list A)) (a0 : A)
+    (ok : nat -> nat -> A -> bool) : bool :=
+  all_below d (fun t2 => all_row (S t2) (nth t2 tr []) a0 (ok t2)).
+
+Definition all_triples {A : Type} (d : nat) (tr : list (list (list A))) (a0 : A)
+    (ok : nat -> nat -> nat -> A -> bool) : bool :=
+  all_below d (fun t1 => all_pairs d (nth t1 tr []) a0 (ok t1)).
+
+(** Sorted triples t1 <= t2 <= t3 at entry [t3][t2][t1]; [ok t3 t2 t1 x]. *)
+Definition sorted_triples {A : Type} (d : nat) (tr : list (list (list A))) (a0 : A)
+    (ok : nat -> nat -> nat -> A -> bool) : bool :=
+  all_below d (fun t3 => sorted_pairs (S t3) (nth t3 tr []) a0 (ok t3)).
+
+Lemma all_row_spec {A : Type} n (row : list A) a0 ok : all_row n row a0 ok = true ->
+  forall t, (t < n)%nat -> ok t (nth t row a0) = true.
+Proof. unfold all_row. rewrite all_below_spec. auto. Qed.
+
+Lemma all_pairs_spec {A : Type} d (tr : list (list A)) a0 ok : all_pairs d tr a0 ok = true ->
+  forall t1 t2, (t1 < d)%nat -> (t2 < d)%nat -> ok t1 t2 (mget a0 tr t1 t2) = true.
+Proof.
+  unfold all_pairs. rewrite all_below_spec. intros H t1 t2 H1 H2.
+  exact (all_row_spec _ _ _ _ (H t1 H1) t2 H2).
+Qed.
+
+Lemma sorted_pairs_spec {A : Type} d (tr : list (list A)) a0 ok : sorted_pairs d tr a0 ok = true ->
+  forall t2 t1, (t2 < d)%nat -> (t1 <= t2)%nat -> ok t2 t1 (mget a0 tr t2 t1) = true.
+Proof.
+  unfold sorted_pairs. rewrite all_below_spec. intros H t2 t1 H2 H1.
+  exact (all_row_spec _ _ _ _ (H t2 H2) t1 (le_n_S _ _ H1)).
+Qed.
+
+Lemma all_triples_spec {A : Type} d (tr : list (list (list A))) a0 ok :
+  all_triples d tr a0 ok = true -> forall t1 t2 t3, (t1 < d)%nat -> (t2 < d)%nat -> (t3 < d)%nat ->
+  ok t1 t2 t3 (nth t3 (nth t2 (nth t1 tr []) []) a0) = true.
+Proof.
+  unfold all_triples. rewrite all_below_spec. intros H t1 t2 t3 H1 H2 H3.
+  exact (all_pairs_spec _ _ _ _ (H t1 H1) t2 t3 H2 H3).
+Qed.
+
+Lemma sorted_triples_spec {A : Type} d (tr : list (list (list A))) a0 ok :
+  sorted_triples d tr a0 ok = true -> forall t3 t2 t1, (t3 < d)%nat -> (t2 <= t3)%nat ->
+  (t1 <= t2)%nat -> ok t3 t2 t1 (nth t1 (nth t2 (nth t3 tr []) []) a0) = true.
+Proof.
+  unfold sorted_triples. rewrite all_below_spec. intros H t3 t2 t1 H3 H2 H1.
+  exact (sorted_pairs_spec _ _ _ _ (H t3 H3) t2 t1 (le_n_S _ _ H2) H1).
 Qed.
