@@ -24,9 +24,11 @@
     - [check_brute_force_loss2r], [check_brute_force_accuracy2r] : all inputs, one trace value
       per row of inputs (section "Brute force against row totals": the checker makes each
       input's bound itself and compares row sums), for traces too long to read.
-    The three accuracy checkers are the opening [with_ups] (table, upper ends), a strategy
-    ([CheckAccuracy.acc_pairs], [CheckAccuracy.acc_sorted_pairs], and here [acc_rows2] on row
-    counts) and the staged per-input test [correct2_f_at]; each proof joins their specs.
+    These six are an opening ([with_expcols]: table, exp columns; [with_ups]: table, upper
+    ends), a strategy ([CheckLoss.loss_pairs], [CheckLoss.loss_sorted_pairs],
+    [CheckAccuracy.acc_pairs], [CheckAccuracy.acc_sorted_pairs], and here [loss_rows2],
+    [acc_rows2] on row totals) and a staged per-input test ([pair_okf_at], [correct2_f_at],
+    [pair_k_at]); each soundness proof is the three specs joined.
 
     Main statements
     - [rsum_triangle_swap] : sum_{y<n} sum_{s<y} f s y = sum_{s<n} sum_{k<n-1-s} f s (s+1+k);
@@ -739,64 +741,36 @@ Proof.
                        (kbound_spec _ _ Hp) Hok).
 Qed.
 
+(** The test of input (t1, t2) against its trace value k: [pair_okf] on the exp columns, staged
+    ([Data.all_pairs]: column t1's once per row). *)
+Definition pair_okf_at (F : float -> float) (g : Z) (es : list expcol) (t1 : nat) : nat -> float -> bool :=
+  let e1 := nth t1 es dflt_expcol in
+  fun t2 k => pair_okf F e1 (nth t2 es dflt_expcol) (Nat.max t1 t2) (kbound g k).
+
 (** Per-input trace values [t1][t2] (used where the data is small enough to read: see
     "Brute force against row totals" for large ones). *)
 Definition check_brute_force_loss2f (c : cdata (list (list float))) : bool :=
-  let w := cd_weights c in
-  let d := w_d w in
-  let g := cd_grid c in
-  let tr := cd_trace c in
-  with_expcols c (fun F cols es =>
-      all_below d (fun t1 =>
-        let e1 := nth t1 es dflt_expcol in
-        let row := nth t1 tr [] in
-        all_below d (fun t2 =>
-          pair_okf F e1 (nth t2 es dflt_expcol) (Nat.max t1 t2) (kbound g (nth t2 row 0%float)))) &&
-      loss_claim_ok (zsum d (fun t1 => zsum d (fun t2 => fz0 (fget tr t1 t2))))
-                    (- g) d (cd_p c) (cd_q c)).
+  with_expcols c (fun F cols es => loss_pairs c (pair_okf_at F (cd_grid c) es)).
 
 Theorem check_brute_force_loss2f_correct c :
   check_brute_force_loss2f c = true ->
   expected_loss2 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  unfold check_brute_force_loss2f.
-  intros H. cbv zeta in H.
-  destruct (with_expcols_spec _ _ H) as (F & cols & HF & Ht & Hd & Hp & Hb).
-  apply andb_true_iff in Hb as [Hall Hclaim]. rewrite all_below_spec in Hall.
-  unfold expected_loss2. apply (loss_claim_ok_spec _ _ _ _ _ _ Hclaim).
-  apply (case_table_le (model_of (cd_weights c))). intros t1 t2 H1 H2.
-  specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
-  exact (pair_okf_table F _ cols t1 t2 _ _ HF Ht Hd H1 H2 Hp Hall).
+  intros H. destruct (with_expcols_spec _ _ H) as (F & cols & HF & Ht & Hd & Hp & Hb).
+  exact (loss_pairs_spec _ _ Hb (fun t1 t2 k H1 H2 => pair_okf_table F _ cols t1 t2 _ k HF Ht Hd H1 H2 Hp)).
 Qed.
 
+(** Sorted inputs, trace entry [t2][t1] (tested as (t2, t1)). *)
 Definition check_symmetry_loss2f (c : cdata (list (list float))) : bool :=
-  let w := cd_weights c in
-  let d := w_d w in
-  let g := cd_grid c in
-  let tr := cd_trace c in
-  with_expcols c (fun F cols es =>
-      all_below d (fun t2 =>
-        let e2 := nth t2 es dflt_expcol in
-        let row := nth t2 tr [] in
-        all_below (S t2) (fun t1 =>
-          pair_okf F (nth t1 es dflt_expcol) e2 (Nat.max t1 t2) (kbound g (nth t1 row 0%float)))) &&
-      loss_claim_ok (zsum d (fun t2 => zsum (S t2) (fun t1 =>
-                       mult2z t1 t2 * fz0 (fget tr t2 t1))%Z))
-                    (- g) d (cd_p c) (cd_q c)).
+  with_expcols c (fun F cols es => loss_sorted_pairs c (pair_okf_at F (cd_grid c) es)).
 
 Theorem check_symmetry_loss2f_correct c :
   check_symmetry_loss2f c = true ->
   expected_loss2 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  unfold check_symmetry_loss2f.
-  intros H. cbv zeta in H.
-  destruct (with_expcols_spec _ _ H) as (F & cols & HF & Ht & Hd & Hp & Hb).
-  apply andb_true_iff in Hb as [Hall Hclaim]. rewrite all_below_spec in Hall.
-  unfold expected_loss2. apply (loss_claim_ok_spec _ _ _ _ _ _ Hclaim).
-  apply (sorted_case_table_le (model_of (cd_weights c))). intros t2 t1 H2 H1.
-  specialize (Hall t2 H2). rewrite all_below_spec in Hall. specialize (Hall t1 H1).
-  change (mlp_d (model_of (cd_weights c))) with (w_d (cd_weights c)) in H2.
-  exact (pair_okf_table F _ cols t1 t2 _ _ HF Ht Hd ltac:(lia) H2 Hp Hall).
+  intros H. destruct (with_expcols_spec _ _ H) as (F & cols & HF & Ht & Hd & Hp & Hb).
+  exact (loss_sorted_pairs_spec _ _ Hb
+           (fun t1 t2 k H1 H2 => pair_okf_table F _ cols t1 t2 _ k HF Ht Hd H1 H2 Hp)).
 Qed.
 
 (** ** Verdicts per input: the brute-force and symmetry accuracy checkers (two tokens)
@@ -1073,36 +1047,31 @@ Proof.
                        (encl_singleton _) Hok).
 Qed.
 
-(** The trace: row totals [t1], the sum over t2 of the bounds of the inputs (t1, t2). *)
-Definition check_brute_force_loss2r (c : cdata (list Z)) : bool :=
-  let w := cd_weights c in
-  let d := w_d w in
-  let g := cd_grid c in
+(** [loss_rows2 c bnd] : the upward sum of the row's bounds [bnd t1 t2] is at most the
+    certificate's row total [t1] (units 2^-g), and the totals' sum makes the claim;
+    [acc_rows2 c ok] : the row's count of inputs that pass [ok t1 t2] reaches the certificate's
+    row count [t1], and the counts' sum makes the claim. Both staged ([bnd t1], [ok t1] once per
+    row). *)
+Definition loss_rows2 (c : cdata (list Z)) (bnd : nat -> nat -> float) : bool :=
+  let d := w_d (cd_weights c) in
   let tr := cd_trace c in
-  with_expcols c (fun F cols es =>
-      all_below d (fun t1 =>
-        let e1 := nth t1 es dflt_expcol in
-        row_le g (sum_up (fun t2 => pair_k F e1 (nth t2 es dflt_expcol) (Nat.max t1 t2)) (seq 0 d))
-               (nth t1 tr 0%Z)) &&
-      loss_claim_ok (zsum d (fun t1 => nth t1 tr 0%Z)) (- g) d (cd_p c) (cd_q c)).
+  all_row d tr 0%Z (fun t1 => let b1 := bnd t1 in fun r => row_le (cd_grid c) (sum_up b1 (seq 0 d)) r) &&
+  loss_claim_ok (zsum d (fun t1 => nth t1 tr 0%Z)) (- cd_grid c) d (cd_p c) (cd_q c).
 
-Theorem check_brute_force_loss2r_correct c :
-  check_brute_force_loss2r c = true ->
+Lemma loss_rows2_spec c bnd : loss_rows2 c bnd = true ->
+  is_pow2 (pow2f (- cd_grid c)) (- cd_grid c) = true ->
+  (forall t1 t2, (t1 < w_d (cd_weights c))%nat -> (t2 < w_d (cd_weights c))%nat ->
+     I.F.valid_ub (bnd t1 t2) = true /\
+     le_upper (Xreal (f2 (model_of (cd_weights c)) t1 t2)) (I.F.toX (bnd t1 t2))) ->
   expected_loss2 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  unfold check_brute_force_loss2r.
-  intros H. cbv zeta in H.
-  destruct (with_expcols_spec _ _ H) as (F & cols & HF & Ht & Hd & Hp & Hb).
-  apply andb_true_iff in Hb as [Hall Hclaim]. rewrite all_below_spec in Hall.
-  unfold expected_loss2. apply (loss_claim_ok_spec _ _ _ _ _ _ Hclaim).
+  unfold loss_rows2. rewrite andb_true_iff. intros [Hall Hclaim] Hp Hb.
+  apply (loss_claim_ok_spec _ _ _ _ _ _ Hclaim).
   apply rsum_rows_le. intros t1 H1.
-  refine (row_le_spec _ _ _ _ Hp _ (Hall t1 H1)).
-  apply sum_up_seq. intros t2 H2.
-  exact (pair_k_table F _ cols t1 t2 HF Ht Hd H1 H2).
+  refine (row_le_spec _ _ _ _ Hp _ (all_row_spec _ _ _ _ Hall t1 H1)).
+  apply sum_up_seq. intros t2 H2. exact (Hb t1 t2 H1 H2).
 Qed.
 
-(** [acc_rows2 c ok] : the row's count of inputs that pass [ok t1 t2] reaches the certificate's
-    row count [t1], and the counts' sum makes the claim ([ok t1] once per row). *)
 Definition acc_rows2 (c : cdata (list Z)) (ok : nat -> nat -> bool) : bool :=
   let d := w_d (cd_weights c) in
   let tr := cd_trace c in
@@ -1117,6 +1086,23 @@ Proof.
   unfold num_correct2. rewrite IZR_zsum. apply rsum_le. intros t1 H1.
   refine (row_count_ok_spec _ _ _ _ _ (all_row_spec _ _ _ _ Hall t1 H1)).
   intros t2 H2. exact (Hok t1 t2 H1 H2).
+Qed.
+
+(** The bound of input (t1, t2): [pair_k], staged (column t1's exp column once per row). *)
+Definition pair_k_at (F : float -> float) (es : list expcol) (t1 : nat) : nat -> float :=
+  let e1 := nth t1 es dflt_expcol in
+  fun t2 => pair_k F e1 (nth t2 es dflt_expcol) (Nat.max t1 t2).
+
+(** The trace: row totals [t1], the sum over t2 of the bounds of the inputs (t1, t2). *)
+Definition check_brute_force_loss2r (c : cdata (list Z)) : bool :=
+  with_expcols c (fun F cols es => loss_rows2 c (pair_k_at F es)).
+
+Theorem check_brute_force_loss2r_correct c :
+  check_brute_force_loss2r c = true ->
+  expected_loss2 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
+Proof.
+  intros H. destruct (with_expcols_spec _ _ H) as (F & cols & HF & Ht & Hd & Hp & Hb).
+  exact (loss_rows2_spec _ _ Hb Hp (fun t1 t2 => pair_k_table F _ cols t1 t2 HF Ht Hd)).
 Qed.
 
 (** The trace: row counts [t1], the number of inputs (t1, t2) marked correct. *)

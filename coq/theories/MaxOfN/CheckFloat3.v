@@ -24,9 +24,10 @@
     - [check_brute_force_accuracy3f], [check_brute_force_accuracy3r] (row counts [t1][t2]),
       [check_symmetry_accuracy3f] :
         [accuracy3 (model_of (cd_weights c)) >= IZR (cd_p c) / IZR (cd_q c)].
-    The accuracy checkers are the opening [CheckFloat2.with_ups], a strategy
-    ([CheckAccuracy3.acc_triples], [CheckAccuracy3.acc_sorted_triples], and here [acc_rows3] on
-    row counts) and the staged per-input test [correct3_f_at]. *)
+    Each is an opening of [CheckFloat2] ([with_expcols], [with_ups]), a strategy
+    ([CheckLoss3.loss_triples], [CheckLoss3.loss_sorted_triples], [CheckAccuracy3.acc_triples],
+    [CheckAccuracy3.acc_sorted_triples], and here [loss_rows3], [acc_rows3] on row totals) and
+    a staged per-input test ([triple_okf_at], [triple_k_at], [correct3_f_at]). *)
 
 From Coq Require Import Reals Lra Lia ZArith List Floats Bool.
 From Flocq Require Import Core.Zaux Core.Raux.
@@ -215,114 +216,84 @@ Proof.
                          L1 L2 L3 C1 C2 C3 (encl_singleton _) Hok).
 Qed.
 
+(** The tests and bounds of input (t1, t2, t3), staged ([Data.all_triples]: the exp columns of
+    t1 once per plane, those of t2 and the product [p12] once per row). *)
+Definition triple_okf_at (F : float -> float) (g : Z) (es : list expcol) (t1 : nat)
+    : nat -> nat -> float -> bool :=
+  let e1 := nth t1 es dflt_expcol in fun t2 =>
+  let e2 := nth t2 es dflt_expcol in
+  let p12 := mul_up_list (ec_a e1) (ec_a e2) in fun t3 k =>
+  triple_okf F e1 e2 (nth t3 es dflt_expcol) p12 (max3 t1 t2 t3) (kbound g k).
+
+Definition triple_k_at (F : float -> float) (es : list expcol) (t1 : nat) : nat -> nat -> float :=
+  let e1 := nth t1 es dflt_expcol in fun t2 =>
+  let e2 := nth t2 es dflt_expcol in
+  let p12 := mul_up_list (ec_a e1) (ec_a e2) in fun t3 =>
+  triple_k F e1 e2 (nth t3 es dflt_expcol) p12 (max3 t1 t2 t3).
+
+(** [loss_rows3 c bnd] : per row (t1, t2), the upward sum of the bounds [bnd t1 t2 t3] is at
+    most the certificate's row total [t1][t2] (units 2^-g), and the totals' sum makes the claim
+    ([CheckFloat2.loss_rows2] for three tokens). *)
+Definition loss_rows3 (c : cdata (list (list Z))) (bnd : nat -> nat -> nat -> float) : bool :=
+  let d := w_d (cd_weights c) in
+  let tr := cd_trace c in
+  all_pairs d tr 0%Z (fun t1 => let b1 := bnd t1 in fun t2 => let b12 := b1 t2 in
+                      fun r => row_le (cd_grid c) (sum_up b12 (seq 0 d)) r) &&
+  loss_claim_okn 3 (zsum d (fun t1 => zsum d (fun t2 => nth t2 (nth t1 tr []) 0%Z)))
+                 (- cd_grid c) d (cd_p c) (cd_q c).
+
+Lemma loss_rows3_spec c bnd : loss_rows3 c bnd = true ->
+  is_pow2 (pow2f (- cd_grid c)) (- cd_grid c) = true ->
+  (forall t1 t2 t3, (t1 < w_d (cd_weights c))%nat -> (t2 < w_d (cd_weights c))%nat ->
+     (t3 < w_d (cd_weights c))%nat ->
+     I.F.valid_ub (bnd t1 t2 t3) = true /\
+     le_upper (Xreal (f3 (model_of (cd_weights c)) t1 t2 t3)) (I.F.toX (bnd t1 t2 t3))) ->
+  expected_loss3 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
+Proof.
+  unfold loss_rows3. rewrite andb_true_iff. intros [Hall Hclaim] Hp Hb.
+  apply (loss_claim_okn_spec _ _ _ _ _ _ _ Hclaim).
+  apply rsum_rows_le. intros t1 H1. apply rsum_rows_le. intros t2 H2.
+  refine (row_le_spec _ _ _ _ Hp _ (all_pairs_spec _ _ _ _ Hall t1 t2 H1 H2)).
+  apply sum_up_seq. intros t3 H3. exact (Hb t1 t2 t3 H1 H2 H3).
+Qed.
+
 (** The trace: row totals [t1][t2], the sum over t3 of the bounds of the inputs (t1, t2, t3)
     ([CheckFloat2], "Brute force against row totals"). *)
 Definition check_brute_force_loss3r (c : cdata (list (list Z))) : bool :=
-  let w := cd_weights c in
-  let d := w_d w in
-  let g := cd_grid c in
-  let tr := cd_trace c in
-  with_expcols c (fun F cols es =>
-      all_below d (fun t1 =>
-        let e1 := nth t1 es dflt_expcol in
-        let row := nth t1 tr [] in
-        all_below d (fun t2 =>
-          let e2 := nth t2 es dflt_expcol in
-          let p12 := mul_up_list (ec_a e1) (ec_a e2) in
-          row_le g (sum_up (fun t3 => triple_k F e1 e2 (nth t3 es dflt_expcol) p12 (max3 t1 t2 t3))
-                           (seq 0 d))
-                 (nth t2 row 0%Z))) &&
-      loss_claim_okn 3 (zsum d (fun t1 => zsum d (fun t2 => nth t2 (nth t1 tr []) 0%Z)))
-                     (- g) d (cd_p c) (cd_q c)).
+  with_expcols c (fun F cols es => loss_rows3 c (triple_k_at F es)).
 
 Theorem check_brute_force_loss3r_correct c :
   check_brute_force_loss3r c = true ->
   expected_loss3 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  unfold check_brute_force_loss3r.
-  intros H. cbv zeta in H.
-  destruct (with_expcols_spec _ _ H) as (F & cols & HF & Ht & Hd & Hp & Hb).
-  apply andb_true_iff in Hb as [Hall Hclaim]. rewrite all_below_spec in Hall.
-  unfold expected_loss3. apply (loss_claim_okn_spec _ _ _ _ _ _ _ Hclaim).
-  apply rsum_rows_le. intros t1 H1. apply rsum_rows_le. intros t2 H2.
-  specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
-  refine (row_le_spec _ _ _ _ Hp _ Hall).
-  apply sum_up_seq. intros t3 H3.
-  exact (triple_k_table F _ cols t1 t2 t3 HF Ht Hd H1 H2 H3).
+  intros H. destruct (with_expcols_spec _ _ H) as (F & cols & HF & Ht & Hd & Hp & Hb).
+  exact (loss_rows3_spec _ _ Hb Hp (fun t1 t2 t3 => triple_k_table F _ cols t1 t2 t3 HF Ht Hd)).
 Qed.
 
 (** Per-input trace values [t1][t2][t3] (small data; row totals above for large). *)
 Definition check_brute_force_loss3f (c : cdata (list (list (list float)))) : bool :=
-  let w := cd_weights c in
-  let d := w_d w in
-  let g := cd_grid c in
-  let tr := cd_trace c in
-  with_expcols c (fun F cols es =>
-      all_below d (fun t1 =>
-        let e1 := nth t1 es dflt_expcol in
-        let plane := nth t1 tr [] in
-        all_below d (fun t2 =>
-          let e2 := nth t2 es dflt_expcol in
-          let p12 := mul_up_list (ec_a e1) (ec_a e2) in
-          let row := nth t2 plane [] in
-          all_below d (fun t3 =>
-            triple_okf F e1 e2 (nth t3 es dflt_expcol) p12 (max3 t1 t2 t3)
-              (kbound g (nth t3 row 0%float))))) &&
-      loss_claim_okn 3 (zsum d (fun t1 => zsum d (fun t2 => zsum d (fun t3 =>
-                           fz0 (fget3 tr t1 t2 t3))))) (- g) d (cd_p c) (cd_q c)).
+  with_expcols c (fun F cols es => loss_triples c (triple_okf_at F (cd_grid c) es)).
 
 Theorem check_brute_force_loss3f_correct c :
   check_brute_force_loss3f c = true ->
   expected_loss3 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  unfold check_brute_force_loss3f.
-  intros H. cbv zeta in H.
-  destruct (with_expcols_spec _ _ H) as (F & cols & HF & Ht & Hd & Hp & Hb).
-  apply andb_true_iff in Hb as [Hall Hclaim]. rewrite all_below_spec in Hall.
-  unfold expected_loss3. apply (loss_claim_okn_spec _ _ _ _ _ _ _ Hclaim).
-  apply (case_table3_le (model_of (cd_weights c))). intros t1 t2 t3 H1 H2 H3.
-  specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
-  rewrite all_below_spec in Hall. specialize (Hall t3 H3).
-  exact (triple_okf_table F _ cols t1 t2 t3 _ _ HF Ht Hd H1 H2 H3 Hp Hall).
+  intros H. destruct (with_expcols_spec _ _ H) as (F & cols & HF & Ht & Hd & Hp & Hb).
+  exact (loss_triples_spec _ _ Hb
+           (fun t1 t2 t3 k H1 H2 H3 => triple_okf_table F _ cols t1 t2 t3 _ k HF Ht Hd H1 H2 H3 Hp)).
 Qed.
 
-(** Sorted inputs t1 <= t2 <= t3, trace entry [t3][t2][t1]; the checker runs the triple
-    (t3, t2, t1), whose loss is the same ([f3_swap13]). *)
+(** Sorted inputs t1 <= t2 <= t3, trace entry [t3][t2][t1] (tested as (t3, t2, t1)). *)
 Definition check_symmetry_loss3f (c : cdata (list (list (list float)))) : bool :=
-  let w := cd_weights c in
-  let d := w_d w in
-  let g := cd_grid c in
-  let tr := cd_trace c in
-  with_expcols c (fun F cols es =>
-      all_below d (fun t3 =>
-        let e3 := nth t3 es dflt_expcol in
-        let plane := nth t3 tr [] in
-        all_below (S t3) (fun t2 =>
-          let e2 := nth t2 es dflt_expcol in
-          let p32 := mul_up_list (ec_a e3) (ec_a e2) in
-          let row := nth t2 plane [] in
-          all_below (S t2) (fun t1 =>
-            triple_okf F e3 e2 (nth t1 es dflt_expcol) p32 (max3 t3 t2 t1)
-              (kbound g (nth t1 row 0%float))))) &&
-      loss_claim_okn 3 (zsum d (fun t3 => zsum (S t3) (fun t2 => zsum (S t2) (fun t1 =>
-                           mult3z t1 t2 t3 * fz0 (fget3 tr t3 t2 t1))%Z)))
-                     (- g) d (cd_p c) (cd_q c)).
+  with_expcols c (fun F cols es => loss_sorted_triples c (triple_okf_at F (cd_grid c) es)).
 
 Theorem check_symmetry_loss3f_correct c :
   check_symmetry_loss3f c = true ->
   expected_loss3 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  unfold check_symmetry_loss3f.
-  intros H. cbv zeta in H.
-  destruct (with_expcols_spec _ _ H) as (F & cols & HF & Ht & Hd & Hp & Hb).
-  apply andb_true_iff in Hb as [Hall Hclaim]. rewrite all_below_spec in Hall.
-  unfold expected_loss3. apply (loss_claim_okn_spec _ _ _ _ _ _ _ Hclaim).
-  apply (sorted_case_table3_le (model_of (cd_weights c))). intros t3 t2 t1 H3 H2 H1.
-  specialize (Hall t3 H3). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
-  rewrite all_below_spec in Hall. specialize (Hall t1 H1).
-  change (mlp_d (model_of (cd_weights c))) with (w_d (cd_weights c)) in H3.
-  rewrite (f3_swap13 (model_of (cd_weights c)) t1 t2 t3).
-  exact (triple_okf_table F _ cols t3 t2 t1 _ _ HF Ht Hd H3 ltac:(lia) ltac:(lia) Hp Hall).
+  intros H. destruct (with_expcols_spec _ _ H) as (F & cols & HF & Ht & Hd & Hp & Hb).
+  exact (loss_sorted_triples_spec _ _ Hb
+           (fun t1 t2 t3 k H1 H2 H3 => triple_okf_table F _ cols t1 t2 t3 _ k HF Ht Hd H1 H2 H3 Hp)).
 Qed.
 
 (** ** Verdicts of inputs *)

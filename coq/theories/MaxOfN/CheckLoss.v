@@ -20,10 +20,16 @@
       (LSE(z(t,t)) <= l 2^-grid);
     - [dy_le], [loss_claim_ok K e d p q] : exact comparison of
       1/d^2 * K * 2^e with the claim p / q (q > 0, d > 0);
+    - [with_infos c body] : the opening of the exact loss checkers (table, summaries, d > 0);
+      [loss_pairs c ok], [loss_sorted_pairs c ok] : the brute-force and symmetry strategies
+      (every input's test against its entry, and the claim on the entries' sum), shared with
+      [CheckFloat2]; [pair_ok_at] : [pair_ok], staged for them;
     - the checkers [check_brute_force_loss2], [check_symmetry_loss2],
       [check_convexity_loss2] (all [cdata _ -> bool], run by [vm_compute]).
 
     Main statements
+    - [with_infos_spec], [loss_pairs_spec], [loss_sorted_pairs_spec] (a test that bounds every
+      input's loss, [pair_bounds], and a passed strategy make the claim);
     - [check_brute_force_loss2_correct], [check_symmetry_loss2_correct],
       [check_convexity_loss2_correct] : [check c = true ->
         expected_loss2 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c)].
@@ -335,99 +341,90 @@ Proof.
     exact Hc.
 Qed.
 
-(** ** Brute force *)
+(** ** Brute force and symmetry: the tests and the claim
 
-(** ** Summing per-input bounds
-
-    Per-input upper bounds k / 2^g on a table (all inputs, or sorted inputs with their
-    multiplicities) bound the sum of the losses; shared by the exact and binary64 checkers. *)
-
-Lemma case_table_le (p : mlp) (tr : list (list float)) (g : Z) :
-  (forall t1 t2, (t1 < mlp_d p)%nat -> (t2 < mlp_d p)%nat ->
-     f2 p t1 t2 <= IZR (fz0 (fget tr t1 t2)) * bpow radix2 (- g)) ->
-  rsum (mlp_d p) (fun t1 => rsum (mlp_d p) (fun t2 => f2 p t1 t2))
-  <= IZR (zsum (mlp_d p) (fun t1 => zsum (mlp_d p) (fun t2 => fz0 (fget tr t1 t2))))
-     * bpow radix2 (- g).
-Proof.
-  intros Hb. rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t1 H1.
-  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t2 H2. apply Hb; assumption.
-Qed.
-
-Definition check_brute_force_loss2 (c : cdata (list (list float))) : bool :=
-  let w := cd_weights c in
-  let d := w_d w in
-  let g := cd_grid c in
-  let tr := cd_trace c in
-  with_infos c (fun sc cols inf =>
-      all_below d (fun t1 =>
-        let c1 := nth t1 inf dflt_col in
-        all_below d (fun t2 =>
-          pair_ok c1 (nth t2 inf dflt_col) (Nat.max t1 t2) g sc (fget tr t1 t2))) &&
-      loss_claim_ok (zsum d (fun t1 => zsum d (fun t2 => fz0 (fget tr t1 t2))))
-                    (- g) d (cd_p c) (cd_q c)).
-
-Theorem check_brute_force_loss2_correct c :
-  check_brute_force_loss2 c = true ->
-  expected_loss2 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
-Proof.
-  unfold check_brute_force_loss2.
-  intros H. cbv zeta in H.
-  destruct (with_infos_spec _ _ H) as (sc & cols & Hx & Hd & Hb).
-  apply andb_true_iff in Hb as [Hall Hclaim]. rewrite all_below_spec in Hall.
-  unfold expected_loss2. apply (loss_claim_ok_spec _ _ _ _ _ _ Hclaim).
-  apply (case_table_le (model_of (cd_weights c))). intros t1 t2 H1 H2.
-  specialize (Hall t1 H1). rewrite all_below_spec in Hall.
-  apply (pair_ok_spec _ sc cols); auto.
-Qed.
-
-(** ** Symmetry *)
+    [loss_pairs c ok] : every input (t1, t2) passes [ok t1 t2 k] with its trace entry k
+    ([Data.all_pairs]: [ok] staged, [ok t1] once per row), a bound in units 2^-g, and the
+    entries' sum makes the claim. [loss_sorted_pairs c ok] : the same on the sorted inputs
+    t1 <= t2, entry [t2][t1], tested as [ok t2 t1 k] (the loss is symmetric), counted with
+    their multiplicities. Shared by the exact checkers here and the binary64 ones of
+    [CheckFloat2]. *)
 
 Definition mult2z (a b : nat) : Z := if Nat.eqb a b then 1%Z else 2%Z.
 
 Lemma mult2_IZR a b : mult2 a b = IZR (mult2z a b).
 Proof. unfold mult2, mult2z. destruct (Nat.eqb a b); reflexivity. Qed.
 
-Lemma sorted_case_table_le (p : mlp) (tr : list (list float)) (g : Z) :
-  (forall t2 t1, (t2 < mlp_d p)%nat -> (t1 < S t2)%nat ->
-     f2 p t1 t2 <= IZR (fz0 (fget tr t2 t1)) * bpow radix2 (- g)) ->
-  rsum (mlp_d p) (fun t1 => rsum (mlp_d p) (fun t2 => f2 p t1 t2))
-  <= IZR (zsum (mlp_d p) (fun t2 => zsum (S t2) (fun t1 =>
-            mult2z t1 t2 * fz0 (fget tr t2 t1))%Z)) * bpow radix2 (- g).
+Definition loss_pairs (c : cdata (list (list float))) (ok : nat -> nat -> float -> bool) : bool :=
+  let d := w_d (cd_weights c) in
+  let tr := cd_trace c in
+  all_pairs d tr 0%float ok &&
+  loss_claim_ok (zsum d (fun t1 => zsum d (fun t2 => fz0 (fget tr t1 t2))))
+                (- cd_grid c) d (cd_p c) (cd_q c).
+
+Definition loss_sorted_pairs (c : cdata (list (list float))) (ok : nat -> nat -> float -> bool) : bool :=
+  let d := w_d (cd_weights c) in
+  let tr := cd_trace c in
+  sorted_pairs d tr 0%float ok &&
+  loss_claim_ok (zsum d (fun t2 => zsum (S t2) (fun t1 => mult2z t1 t2 * fz0 (fget tr t2 t1))%Z))
+                (- cd_grid c) d (cd_p c) (cd_q c).
+
+(** What the specs ask of a test: it bounds the loss of every input it passes by the entry. *)
+Definition pair_bounds (c : cdata (list (list float))) (ok : nat -> nat -> float -> bool) : Prop :=
+  forall t1 t2 k, (t1 < w_d (cd_weights c))%nat -> (t2 < w_d (cd_weights c))%nat ->
+    ok t1 t2 k = true -> f2 (model_of (cd_weights c)) t1 t2 <= IZR (fz0 k) * bpow radix2 (- cd_grid c).
+
+Lemma loss_pairs_spec c ok : loss_pairs c ok = true -> pair_bounds c ok ->
+  expected_loss2 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  intros Hb. rewrite rsum_f2_sym_mult.
+  unfold loss_pairs. rewrite andb_true_iff. intros [Hall Hclaim] Hok.
+  apply (loss_claim_ok_spec _ _ _ _ _ _ Hclaim).
+  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t1 H1.
+  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t2 H2.
+  exact (Hok t1 t2 _ H1 H2 (all_pairs_spec _ _ _ _ Hall t1 t2 H1 H2)).
+Qed.
+
+Lemma loss_sorted_pairs_spec c ok : loss_sorted_pairs c ok = true -> pair_bounds c ok ->
+  expected_loss2 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
+Proof.
+  unfold loss_sorted_pairs. rewrite andb_true_iff. intros [Hall Hclaim] Hok.
+  apply (loss_claim_ok_spec _ _ _ _ _ _ Hclaim). rewrite rsum_f2_sym_mult.
   rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t2 H2.
   rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t1 H1.
   rewrite mult_IZR, mult2_IZR, Rmult_assoc.
   apply Rmult_le_compat_l; [unfold mult2z; destruct (Nat.eqb t1 t2); lra|].
-  apply Hb; assumption.
+  rewrite f2_comm. exact (Hok t2 t1 _ H2 ltac:(lia) (sorted_pairs_spec _ _ _ _ Hall t2 t1 H2 ltac:(lia))).
+Qed.
+
+(** ** Brute force and symmetry: the checkers
+
+    Both test input (t1, t2) by [pair_ok] ([pair_ok_at], staged: column t1's summary once per
+    row); symmetry tests the sorted input (t1, t2), t1 <= t2, as (t2, t1). *)
+
+Definition pair_ok_at (g sc : Z) (inf : list colinfo) (t1 : nat) : nat -> float -> bool :=
+  let c1 := nth t1 inf dflt_col in
+  fun t2 k => pair_ok c1 (nth t2 inf dflt_col) (Nat.max t1 t2) g sc k.
+
+Definition check_brute_force_loss2 (c : cdata (list (list float))) : bool :=
+  with_infos c (fun sc cols inf => loss_pairs c (pair_ok_at (cd_grid c) sc inf)).
+
+Theorem check_brute_force_loss2_correct c :
+  check_brute_force_loss2 c = true ->
+  expected_loss2 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
+Proof.
+  intros H. destruct (with_infos_spec _ _ H) as (sc & cols & Hx & Hd & Hb).
+  exact (loss_pairs_spec _ _ Hb (fun t1 t2 k => pair_ok_spec _ sc cols t1 t2 _ k Hx Hd)).
 Qed.
 
 Definition check_symmetry_loss2 (c : cdata (list (list float))) : bool :=
-  let w := cd_weights c in
-  let d := w_d w in
-  let g := cd_grid c in
-  let tr := cd_trace c in
-  with_infos c (fun sc cols inf =>
-      all_below d (fun t2 =>
-        let c2 := nth t2 inf dflt_col in
-        all_below (Datatypes.S t2) (fun t1 =>
-          pair_ok (nth t1 inf dflt_col) c2 (Nat.max t1 t2) g sc (fget tr t2 t1))) &&
-      loss_claim_ok (zsum d (fun t2 => zsum (Datatypes.S t2) (fun t1 =>
-                       mult2z t1 t2 * fz0 (fget tr t2 t1))%Z))
-                    (- g) d (cd_p c) (cd_q c)).
+  with_infos c (fun sc cols inf => loss_sorted_pairs c (pair_ok_at (cd_grid c) sc inf)).
 
 Theorem check_symmetry_loss2_correct c :
   check_symmetry_loss2 c = true ->
   expected_loss2 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  unfold check_symmetry_loss2.
-  intros H. cbv zeta in H.
-  destruct (with_infos_spec _ _ H) as (sc & cols & Hx & Hd & Hb).
-  apply andb_true_iff in Hb as [Hall Hclaim]. rewrite all_below_spec in Hall.
-  unfold expected_loss2. apply (loss_claim_ok_spec _ _ _ _ _ _ Hclaim).
-  apply (sorted_case_table_le (model_of (cd_weights c))). intros t2 t1 H2 H1.
-  specialize (Hall t2 H2). rewrite all_below_spec in Hall.
-  apply (pair_ok_spec _ sc cols); auto; simpl in H2; lia.
+  intros H. destruct (with_infos_spec _ _ H) as (sc & cols & Hx & Hd & Hb).
+  exact (loss_sorted_pairs_spec _ _ Hb (fun t1 t2 k => pair_ok_spec _ sc cols t1 t2 _ k Hx Hd)).
 Qed.
 
 (** ** Convexity *)

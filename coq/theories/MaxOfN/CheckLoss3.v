@@ -17,7 +17,11 @@
       claim is re-derived from
       d^3 E[f] <= sum_c ((6c+3)/2 sum_{t<c} f(t,t,c) + (3c+2)/2 f(c,c,c))
       ([rsum_f3_le_pairs], from [rsum_f3_le_bound3] and [f3_le_of_le]).
-    All conclude [expected_loss3 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c)]. *)
+    All conclude [expected_loss3 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c)].
+    Brute force and symmetry are the strategies [loss_triples], [loss_sorted_triples] (with
+    their specs [loss_triples_spec], [loss_sorted_triples_spec], for a test that bounds every
+    input's loss, [triple_bounds]) on the opening [CheckLoss.with_infos] and the staged test
+    [triple_ok_at]; [CheckFloat3] shares the strategies. *)
 
 From Coq Require Import Reals Lra Lia ZArith List Floats Bool.
 From Flocq Require Import Core.Zaux Core.Raux.
@@ -197,19 +201,14 @@ Proof.
     exact Hc.
 Qed.
 
-(** ** Counting the cases: what a checker proves per input, summed over all of them *)
+(** ** Brute force and symmetry: the tests and the claim
 
-Lemma case_table3_le (p : mlp) (tr : list (list (list float))) (g : Z) :
-  (forall t1 t2 t3, (t1 < mlp_d p)%nat -> (t2 < mlp_d p)%nat -> (t3 < mlp_d p)%nat ->
-     f3 p t1 t2 t3 <= IZR (fz0 (fget3 tr t1 t2 t3)) * bpow radix2 (- g)) ->
-  rsum (mlp_d p) (fun t1 => rsum (mlp_d p) (fun t2 => rsum (mlp_d p) (fun t3 => f3 p t1 t2 t3)))
-  <= IZR (zsum (mlp_d p) (fun t1 => zsum (mlp_d p) (fun t2 => zsum (mlp_d p) (fun t3 =>
-            fz0 (fget3 tr t1 t2 t3))))) * bpow radix2 (- g).
-Proof.
-  intros Hb. rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t1 H1.
-  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t2 H2.
-  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t3 H3. apply Hb; assumption.
-Qed.
+    [loss_triples c ok] : every input (t1, t2, t3) passes [ok t1 t2 t3 k] with its trace entry
+    k ([Data.all_triples]: [ok t1], [ok t1 t2] once per plane, per row), a bound in units 2^-g,
+    and the entries' sum makes the claim. [loss_sorted_triples c ok] : the same on the sorted
+    inputs t1 <= t2 <= t3, entry [t3][t2][t1], tested as [ok t3 t2 t1 k] (the loss is
+    symmetric), counted with their multiplicities 6/3/1. Shared by the exact checkers here and the binary64 ones of
+    [CheckFloat3]. *)
 
 Definition mult3z (a b c : nat) : Z :=
   if Nat.eqb a b then (if Nat.eqb b c then 1%Z else 3%Z)
@@ -221,85 +220,86 @@ Proof. unfold mult3, mult3z. destruct (Nat.eqb a b), (Nat.eqb b c); reflexivity.
 Lemma mult3z_pos a b c : (0 <= mult3z a b c)%Z.
 Proof. unfold mult3z. destruct (Nat.eqb a b), (Nat.eqb b c); lia. Qed.
 
-(** Sorted inputs a <= b <= c, trace entry [c][b][a], counted with multiplicity 6/3/1. *)
-Lemma sorted_case_table3_le (p : mlp) (tr : list (list (list float))) (g : Z) :
-  (forall t3 t2 t1, (t3 < mlp_d p)%nat -> (t2 < S t3)%nat -> (t1 < S t2)%nat ->
-     f3 p t1 t2 t3 <= IZR (fz0 (fget3 tr t3 t2 t1)) * bpow radix2 (- g)) ->
-  rsum (mlp_d p) (fun t1 => rsum (mlp_d p) (fun t2 => rsum (mlp_d p) (fun t3 => f3 p t1 t2 t3)))
-  <= IZR (zsum (mlp_d p) (fun t3 => zsum (S t3) (fun t2 => zsum (S t2) (fun t1 =>
-            mult3z t1 t2 t3 * fz0 (fget3 tr t3 t2 t1))%Z))) * bpow radix2 (- g).
+Definition loss_triples (c : cdata (list (list (list float)))) (ok : nat -> nat -> nat -> float -> bool)
+    : bool :=
+  let d := w_d (cd_weights c) in
+  let tr := cd_trace c in
+  all_triples d tr 0%float ok &&
+  loss_claim_okn 3 (zsum d (fun t1 => zsum d (fun t2 => zsum d (fun t3 => fz0 (fget3 tr t1 t2 t3)))))
+                 (- cd_grid c) d (cd_p c) (cd_q c).
+
+Definition loss_sorted_triples (c : cdata (list (list (list float))))
+    (ok : nat -> nat -> nat -> float -> bool) : bool :=
+  let d := w_d (cd_weights c) in
+  let tr := cd_trace c in
+  sorted_triples d tr 0%float ok &&
+  loss_claim_okn 3 (zsum d (fun t3 => zsum (S t3) (fun t2 => zsum (S t2) (fun t1 =>
+                          mult3z t1 t2 t3 * fz0 (fget3 tr t3 t2 t1))%Z)))
+                 (- cd_grid c) d (cd_p c) (cd_q c).
+
+(** What the specs ask of a test: it bounds the loss of every input it passes by the entry. *)
+Definition triple_bounds (c : cdata (list (list (list float)))) (ok : nat -> nat -> nat -> float -> bool)
+    : Prop :=
+  forall t1 t2 t3 k, (t1 < w_d (cd_weights c))%nat -> (t2 < w_d (cd_weights c))%nat ->
+    (t3 < w_d (cd_weights c))%nat -> ok t1 t2 t3 k = true ->
+    f3 (model_of (cd_weights c)) t1 t2 t3 <= IZR (fz0 k) * bpow radix2 (- cd_grid c).
+
+Lemma loss_triples_spec c ok : loss_triples c ok = true -> triple_bounds c ok ->
+  expected_loss3 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  intros Hb. rewrite rsum_f3_sym_mult.
+  unfold loss_triples. rewrite andb_true_iff. intros [Hall Hclaim] Hok.
+  apply (loss_claim_okn_spec _ _ _ _ _ _ _ Hclaim).
+  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t1 H1.
+  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t2 H2.
+  rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t3 H3.
+  exact (Hok t1 t2 t3 _ H1 H2 H3 (all_triples_spec _ _ _ _ Hall t1 t2 t3 H1 H2 H3)).
+Qed.
+
+Lemma loss_sorted_triples_spec c ok : loss_sorted_triples c ok = true -> triple_bounds c ok ->
+  expected_loss3 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
+Proof.
+  unfold loss_sorted_triples. rewrite andb_true_iff. intros [Hall Hclaim] Hok.
+  apply (loss_claim_okn_spec _ _ _ _ _ _ _ Hclaim). rewrite rsum_f3_sym_mult.
   rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t3 H3.
   rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t2 H2.
   rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t1 H1.
   rewrite mult_IZR, mult3_IZR, Rmult_assoc.
-  apply Rmult_le_compat_l; [apply IZR_le, mult3z_pos|]. apply Hb; assumption.
+  apply Rmult_le_compat_l; [apply IZR_le, mult3z_pos|]. rewrite f3_swap13.
+  exact (Hok t3 t2 t1 _ H3 ltac:(lia) ltac:(lia)
+             (sorted_triples_spec _ _ _ _ Hall t3 t2 t1 H3 ltac:(lia) ltac:(lia))).
 Qed.
 
-(** ** Brute force *)
+(** ** Brute force and symmetry: the checkers
+
+    Both test input (t1, t2, t3) by [triple_ok] ([triple_ok_at], staged: the summaries of
+    columns t1, t2 once per plane, per row); symmetry tests the sorted input (t1, t2, t3) as
+    (t3, t2, t1). *)
+
+Definition triple_ok_at (g sc : Z) (inf : list colinfo) (t1 : nat) : nat -> nat -> float -> bool :=
+  let c1 := nth t1 inf dflt_col in fun t2 =>
+  let c2 := nth t2 inf dflt_col in fun t3 k =>
+  triple_ok c1 c2 (nth t3 inf dflt_col) (max3 t1 t2 t3) g sc k.
 
 Definition check_brute_force_loss3 (c : cdata (list (list (list float)))) : bool :=
-  let w := cd_weights c in
-  let d := w_d w in
-  let g := cd_grid c in
-  let tr := cd_trace c in
-  with_infos c (fun sc cols inf =>
-      all_below d (fun t1 =>
-        let c1 := nth t1 inf dflt_col in
-        all_below d (fun t2 =>
-          let c2 := nth t2 inf dflt_col in
-          all_below d (fun t3 =>
-            triple_ok c1 c2 (nth t3 inf dflt_col) (max3 t1 t2 t3) g sc (fget3 tr t1 t2 t3)))) &&
-      loss_claim_okn 3 (zsum d (fun t1 => zsum d (fun t2 => zsum d (fun t3 =>
-                            fz0 (fget3 tr t1 t2 t3))))) (- g) d (cd_p c) (cd_q c)).
+  with_infos c (fun sc cols inf => loss_triples c (triple_ok_at (cd_grid c) sc inf)).
 
 Theorem check_brute_force_loss3_correct c :
   check_brute_force_loss3 c = true ->
   expected_loss3 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  unfold check_brute_force_loss3.
-  intros H. cbv zeta in H.
-  destruct (with_infos_spec _ _ H) as (sc & cols & Hx & Hd & Hb).
-  apply andb_true_iff in Hb as [Hall Hclaim]. rewrite all_below_spec in Hall.
-  unfold expected_loss3. apply (loss_claim_okn_spec _ _ _ _ _ _ _ Hclaim).
-  apply (case_table3_le (model_of (cd_weights c))). intros t1 t2 t3 H1 H2 H3.
-  specialize (Hall t1 H1). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
-  rewrite all_below_spec in Hall.
-  apply (triple_ok_spec _ sc cols); auto.
+  intros H. destruct (with_infos_spec _ _ H) as (sc & cols & Hx & Hd & Hb).
+  exact (loss_triples_spec _ _ Hb (fun t1 t2 t3 k => triple_ok_spec _ sc cols t1 t2 t3 _ k Hx Hd)).
 Qed.
 
-(** ** Symmetry *)
-
 Definition check_symmetry_loss3 (c : cdata (list (list (list float)))) : bool :=
-  let w := cd_weights c in
-  let d := w_d w in
-  let g := cd_grid c in
-  let tr := cd_trace c in
-  with_infos c (fun sc cols inf =>
-      all_below d (fun t3 =>
-        let c3 := nth t3 inf dflt_col in
-        all_below (Datatypes.S t3) (fun t2 =>
-          let c2 := nth t2 inf dflt_col in
-          all_below (Datatypes.S t2) (fun t1 =>
-            triple_ok (nth t1 inf dflt_col) c2 c3 (max3 t1 t2 t3) g sc (fget3 tr t3 t2 t1)))) &&
-      loss_claim_okn 3 (zsum d (fun t3 => zsum (Datatypes.S t3) (fun t2 => zsum (Datatypes.S t2) (fun t1 =>
-                            mult3z t1 t2 t3 * fz0 (fget3 tr t3 t2 t1))%Z)))
-                     (- g) d (cd_p c) (cd_q c)).
+  with_infos c (fun sc cols inf => loss_sorted_triples c (triple_ok_at (cd_grid c) sc inf)).
 
 Theorem check_symmetry_loss3_correct c :
   check_symmetry_loss3 c = true ->
   expected_loss3 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  unfold check_symmetry_loss3.
-  intros H. cbv zeta in H.
-  destruct (with_infos_spec _ _ H) as (sc & cols & Hx & Hd & Hb).
-  apply andb_true_iff in Hb as [Hall Hclaim]. rewrite all_below_spec in Hall.
-  unfold expected_loss3. apply (loss_claim_okn_spec _ _ _ _ _ _ _ Hclaim).
-  apply (sorted_case_table3_le (model_of (cd_weights c))). intros t3 t2 t1 H3 H2 H1.
-  specialize (Hall t3 H3). rewrite all_below_spec in Hall. specialize (Hall t2 H2).
-  rewrite all_below_spec in Hall.
-  apply (triple_ok_spec _ sc cols); auto; simpl in *; lia.
+  intros H. destruct (with_infos_spec _ _ H) as (sc & cols & Hx & Hd & Hb).
+  exact (loss_sorted_triples_spec _ _ Hb (fun t1 t2 t3 k => triple_ok_spec _ sc cols t1 t2 t3 _ k Hx Hd)).
 Qed.
 
 (** ** Convexity *)
