@@ -461,13 +461,10 @@ Lemma cubic_covered_split claims d l q : (q < d)%nat -> Forall (fun t => (t < d)
   rsum d (fun mx => rsum (S (length l)) (fun c => ind (cubic_match claims (length l) q mx c l)))
   = ind (covered claims (S (length l)) (ts_of (l ++ [q]))).
 Proof.
-  intros Hq Hl. set (n := S (length l)). set (ts := ts_of (l ++ [q])).
-  set (mx0 := label n ts).
-  assert (Hmx0 : (mx0 < d)%nat) by (apply label_lt; [lia | apply ts_of_snoc_lt; assumption]).
+  intros Hq Hl. destruct (ts_of_snoc d l q Hq Hl) as (Hmx0 & Hlast & Hpre).
+  set (n := S (length l)) in *. set (ts := ts_of (l ++ [q])) in *. set (mx0 := label n ts) in *.
   rewrite (rsum2_unique d n _ mx0 (count_ne mx0 l) Hmx0).
-  - assert (Hlast : ts (Nat.pred n) = q) by apply ts_of_snoc_last.
-    assert (Hpre : map ts (seq 0 (Nat.pred n)) = l) by apply ts_of_snoc_prefix.
-    unfold covered. cbv zeta. rewrite Hlast, Hpre. fold mx0.
+  - unfold covered. cbv zeta. rewrite Hlast, Hpre. fold mx0.
     destruct (Nat.ltb_spec (count_ne mx0 l) n) as [_ | H]; [reflexivity |].
     pose proof (count_ne_le mx0 l). unfold n in H. lia.
   - intros mx c _ Hm. destruct (cubic_match_label claims l q mx c Hm) as [Hlab Hcnt].

@@ -136,14 +136,11 @@ Lemma covered_split claims d l q : (q < d)%nat -> Forall (fun t => (t < d)%nat) 
     ind (claimed claims q mx c && case_match q mx c (gap_of claims q mx c) l)))
   = ind (covered claims (S (length l)) (ts_of (l ++ [q]))).
 Proof.
-  intros Hq Hl. set (n := S (length l)). set (ts := ts_of (l ++ [q])).
-  set (mx0 := label n ts).
-  assert (Hmx0 : (mx0 < d)%nat) by (apply label_lt; [lia | apply ts_of_snoc_lt; assumption]).
+  intros Hq Hl. destruct (ts_of_snoc d l q Hq Hl) as (Hmx0 & Hlast & Hpre).
+  set (n := S (length l)) in *. set (ts := ts_of (l ++ [q])) in *. set (mx0 := label n ts) in *.
   set (c0 := (count_ne mx0 l + if Nat.eqb q mx0 then 0 else 1)%nat).
   rewrite (rsum2_unique d n _ mx0 c0 Hmx0).
-  - assert (Hlast : ts (Nat.pred n) = q) by apply ts_of_snoc_last.
-    assert (Hpre : map ts (seq 0 (Nat.pred n)) = l) by apply ts_of_snoc_prefix.
-    unfold covered. cbv zeta. rewrite Hlast, Hpre. fold mx0. fold c0.
+  - unfold covered. cbv zeta. rewrite Hlast, Hpre. fold mx0. fold c0.
     destruct (Nat.ltb c0 n); reflexivity.
   - intros mx c Hc Hm. apply andb_true_iff in Hm as [_ Hm].
     destruct (case_match_label l q mx c _ Hc Hm) as [Hlab Hcnt].

@@ -271,6 +271,18 @@ Proof.
   - unfold ts_of. rewrite app_nth1 by lia. rewrite Forall_forall in Hl. apply Hl, nth_In. lia.
 Qed.
 
+(** The sequence l ++ [q] of n = S (length l) tokens below d: its label is below d, its last
+    token is q and its first n - 1 are l (the opening of the cubic and subcubic checkers'
+    [covered_split]). *)
+Lemma ts_of_snoc d l q : (q < d)%nat -> Forall (fun t => (t < d)%nat) l ->
+  (label (S (length l)) (ts_of (l ++ [q])) < d)%nat /\
+  ts_of (l ++ [q]) (Nat.pred (S (length l))) = q /\
+  map (ts_of (l ++ [q])) (seq 0 (Nat.pred (S (length l)))) = l.
+Proof.
+  intros Hq Hl. split; [apply label_lt; [lia | apply ts_of_snoc_lt; assumption] |].
+  split; [apply ts_of_snoc_last | apply ts_of_snoc_prefix].
+Qed.
+
 Lemma ts_of_snoc_le l q mx : (forall t, In t l -> (t <= mx)%nat) -> (q <= mx)%nat ->
   forall i, (i < S (length l))%nat -> (ts_of (l ++ [q]) i <= mx)%nat.
 Proof.
