@@ -439,13 +439,12 @@ Definition conv_total (tr : list float) (cols : list (list bigZ)) (g sc e0 : Z) 
                     + (Z.of_nat t2 + 1) * conv_term tr cols g sc e0 t2 t2)%Z.
 
 Definition check_convexity_loss2 (c : cdata (list float)) : bool :=
-  let w := cd_weights c in
-  let d := w_d w in
+  let d := w_d (cd_weights c) in
   let g := cd_grid c in
   let tr := cd_trace c in
   with_infos c (fun sc cols inf =>
       let e0 := Z.min (- g) sc in
-      all_below d (fun s => diag_ok (nth s inf dflt_col) s g sc (nth s tr 0%float)) &&
+      all_row d tr 0%float (fun s l => diag_ok (nth s inf dflt_col) s g sc l) &&
       loss_claim_ok (conv_total tr cols g sc e0 d) e0 d (cd_p c) (cd_q c)).
 
 Lemma conv_term_spec w sc cols tr g s y :
@@ -469,14 +468,12 @@ Theorem check_convexity_loss2_correct c :
   check_convexity_loss2 c = true ->
   expected_loss2 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  unfold check_convexity_loss2.
-  intros H. cbv zeta in H.
-  destruct (with_infos_spec _ _ H) as (sc & cols & Hx & Hd & Hb).
-  apply andb_true_iff in Hb as [Hall Hclaim]. rewrite all_below_spec in Hall.
+  intros H. destruct (with_infos_spec _ _ H) as (sc & cols & Hx & Hd & Hb).
+  apply andb_true_iff in Hb as [Hall Hclaim].
   set (w := cd_weights c) in *. set (g := cd_grid c) in *. set (tr := cd_trace c) in *.
   assert (Hl : forall s, (s < w_d w)%nat ->
-            lse (w_d w) (logits2 (model_of w) s s) <= IZR (fz0 (nth s tr 0%float)) * bpow radix2 (- g)).
-  { intros s Hs. apply (diag_ok_spec w sc cols s g); auto. }
+            lse (w_d w) (logits2 (model_of w) s s) <= IZR (fz0 (nth s tr 0%float)) * bpow radix2 (- g))
+    by (intros s Hs; exact (diag_ok_spec w sc cols s g _ Hx Hd Hs (all_row_spec _ _ _ _ Hall s Hs))).
   eapply Rle_trans; [apply expected_loss2_le|].
   apply (loss_claim_ok_spec _ _ _ _ _ _ Hclaim).
   unfold bound2, conv_total. rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros t2 H2.

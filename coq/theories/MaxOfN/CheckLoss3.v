@@ -329,33 +329,29 @@ Definition conv3_total (tr : list (list float)) (d : nat) : Z :=
   zsum d (fun c => (6 * Z.of_nat c + 3) * zsum c (fun t => fz0 (fget tr c t))
                    + (3 * Z.of_nat c + 2) * fz0 (fget tr c c))%Z.
 
+(** The trace is walked as the sorted pairs (t, t3), t <= t3 ([Data.sorted_pairs]). *)
 Definition check_convexity_loss3 (c : cdata (list (list float))) : bool :=
-  let w := cd_weights c in
-  let d := w_d w in
+  let d := w_d (cd_weights c) in
   let g := cd_grid c in
   let tr := cd_trace c in
   with_infos c (fun sc cols inf =>
-      all_below d (fun t3 =>
+      sorted_pairs d tr 0%float (fun t3 =>
         let c3 := nth t3 inf dflt_col in
-        all_below (Datatypes.S t3) (fun t =>
-          let ct := nth t inf dflt_col in
-          triple_ok ct ct c3 t3 g sc (fget tr t3 t))) &&
+        fun t k => let ct := nth t inf dflt_col in triple_ok ct ct c3 t3 g sc k) &&
       loss_claim_okn 3 (conv3_total tr d) (- g - 1) d (cd_p c) (cd_q c)).
 
 Theorem check_convexity_loss3_correct c :
   check_convexity_loss3 c = true ->
   expected_loss3 (model_of (cd_weights c)) <= IZR (cd_p c) / IZR (cd_q c).
 Proof.
-  unfold check_convexity_loss3.
-  intros H. cbv zeta in H.
-  destruct (with_infos_spec _ _ H) as (sc & cols & Hx & Hd & Hb).
-  apply andb_true_iff in Hb as [Hall Hclaim]. rewrite all_below_spec in Hall.
+  intros H. destruct (with_infos_spec _ _ H) as (sc & cols & Hx & Hd & Hb).
+  apply andb_true_iff in Hb as [Hall Hclaim].
   set (w := cd_weights c) in *. set (g := cd_grid c) in *. set (tr := cd_trace c) in *.
   assert (Hb : forall t c3, (t <= c3)%nat -> (c3 < w_d w)%nat ->
             f3 (model_of w) t t c3 <= IZR (fz0 (fget tr c3 t)) * bpow radix2 (- g)).
-  { intros t c3 Ht H3. specialize (Hall c3 H3). rewrite all_below_spec in Hall.
-    apply (triple_ok_spec w sc cols); auto; try lia.
-    replace (max3 t t c3) with c3 by (unfold max3; lia). apply Hall. lia. }
+  { intros t c3 Ht H3. apply (triple_ok_spec w sc cols); auto; try lia.
+    replace (max3 t t c3) with c3 by (unfold max3; lia).
+    exact (sorted_pairs_spec _ _ _ _ Hall c3 t H3 Ht). }
   unfold expected_loss3. apply (loss_claim_okn_spec _ _ _ _ _ _ _ Hclaim).
   eapply Rle_trans; [apply rsum_f3_le_pairs|].
   unfold conv3_total. rewrite IZR_zsum, <- rsum_scal_r. apply rsum_le. intros c3 H3.
