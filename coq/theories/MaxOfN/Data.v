@@ -17,7 +17,8 @@
       integers; [Z] is ~40x slower under [vm_compute]).
     - walking a trace: [all_pairs], [sorted_pairs], [all_triples], [sorted_triples] (and
       [all_row]) test every input, resp. every sorted input, against its trace entry, with a
-      test staged outer token first; the loops of the brute-force and symmetry checkers.
+      test staged outer token first; the loops of the MLP checkers over their traces
+      (brute force, symmetry, row totals, the exact convexity loss checkers).
     The decoding of floats, shapes and big-integer products it uses are in [FloatData].
 
     Main statements
@@ -158,9 +159,10 @@ Qed.
 
     The brute-force and symmetry checkers test each input against its trace entry: all pairs
     (t1, t2) at entry [t1][t2], resp. the sorted pairs t1 <= t2 at entry [t2][t1], and the
-    same for triples. The test [ok] is staged, outer token first: [ok t1] is computed once per
-    row (under [vm_compute], arguments are values), so it can hold what the row's inputs share
-    (a column, a product of two columns); [ok t1 t2 x] tests input (t1, t2) with its entry x. *)
+    same for triples; [all_row] walks one row (row totals, per-token traces). The test [ok] is
+    staged, outer token first: [ok t1] is computed once per row (under [vm_compute], arguments
+    are values), so it can hold what the row's inputs share (a column, a product of two
+    columns); [ok t1 t2 x] tests input (t1, t2) with its entry x. *)
 
 Definition all_row {A : Type} (n : nat) (row : list A) (a0 : A) (ok : nat -> A -> bool) : bool :=
   all_below n (fun t => ok t (nth t row a0)).
