@@ -5,6 +5,8 @@ Released under Apache 2.0 license.
 import PyExport.Sums
 import PyExport.Loss
 import PyExport.Correct
+import PyExport.ListData
+import PyExport.Counting
 import PyExport.MaxOfN.SumsThree
 import PyExport.MaxOfN.Model
 import PyExport.MaxOfN.Symmetry

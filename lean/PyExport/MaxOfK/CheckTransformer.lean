@@ -3,7 +3,7 @@ Copyright (c) 2026 pyexport contributors. All rights reserved.
 Released under Apache 2.0 license.
 -/
 import PyExport.ExpBound
-import PyExport.MaxOfN.Check
+import PyExport.Counting
 import PyExport.MaxOfK.TransformerEval
 
 /-!

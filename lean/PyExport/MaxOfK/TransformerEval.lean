@@ -2,7 +2,7 @@
 Copyright (c) 2026 pyexport contributors. All rights reserved.
 Released under Apache 2.0 license.
 -/
-import PyExport.MaxOfN.Data
+import PyExport.ListData
 import PyExport.MaxOfK.TransformerPaths
 
 /-!
@@ -11,7 +11,7 @@ import PyExport.MaxOfK.TransformerPaths
 Lean counterpart of `coq/theories/MaxOfK/TransformerEval.v`. Coq evaluates the path tables in
 binary64 intervals; here every weight is an exact dyadic `w / 2 ^ e` (one exponent `e` for all
 twelve arrays), so the path tables are *exact* integers over a power of two, computed by
-kernel-friendly list code (`PyExport/MaxOfN/Data.lean`). Only the softmax (exp and the scale
+kernel-friendly list code (`PyExport/ListData.lean`). Only the softmax (exp and the scale
 `1 / √d_head`) needs enclosures; that is `CheckTransformer.lean`.
 
 ## The data (`PyExport.TCertData`)

@@ -2,6 +2,7 @@
 Copyright (c) 2025 pyexport contributors. All rights reserved.
 Released under Apache 2.0 license.
 -/
+import PyExport.Counting
 import PyExport.MaxOfN.Data
 import PyExport.MaxOfN.Accuracy
 import PyExport.MaxOfN.Symmetry
@@ -15,7 +16,9 @@ theorem `checkX_sound`, whose conclusion is the claim about the real-valued mode
 `cert_data.weights` (exact dyadic weights, real `exp` / `log`).
 
 Everything the checkers compute is exact `Nat` / `Int` arithmetic on lists, walked by
-structural recursion (`PyExport/MaxOfN/Data.lean`); no `Float`, no well-founded recursion.
+structural recursion (`PyExport/ListData.lean`, `PyExport/MaxOfN/Data.lean`); no `Float`, no
+well-founded recursion. The Boolean facts, the loops `sumI` / `allBelow` and the claim test
+`claimOk` are shared with the Max-of-K checkers and live in `PyExport/Counting.lean`.
 
 ## Index conventions
 
@@ -40,8 +43,9 @@ structural recursion (`PyExport/MaxOfN/Data.lean`); no `Float`, no well-founded 
   `check… c tr = true → accuracy2 c.weights.colTable ≥ (c.p : ℝ) / (c.q : ℝ)`.
 * `PyExport.accuracy2_ge_of_grid`, `PyExport.pairCorrect_of_corrAt`,
   `PyExport.gridSum_eq_sortedSum` — the facts they rest on.
-* `PyExport.claimOk`, `PyExport.le_of_claimOk`, `PyExport.ind_le_ite`,
-  `PyExport.isCorrect_of_scaled` — shared with `Check3.lean` and the Max-of-K checkers.
+* `PyExport.isCorrect_of_scaled` — shared with `Check3.lean` (`PyExport.claimOk`,
+  `PyExport.le_of_claimOk`, `PyExport.ind_le_ite`, used by `Check3.lean` and the Max-of-K
+  checkers, are in `PyExport/Counting.lean`).
 
 ## Implementation notes
 
@@ -60,39 +64,7 @@ see `README.md`.
 
 namespace PyExport
 
-/-! ### Booleans -/
-
-theorem band_true {a b : Bool} (h : (a && b) = true) : a = true ∧ b = true := by
-  cases a <;> cases b <;> simp_all
-
-theorem bor_true_right {a b : Bool} (h : (a || b) = true) (ha : a ≠ true) : b = true := by
-  cases a <;> cases b <;> simp_all
-
-theorem bor_ne_true {a b : Bool} (ha : a ≠ true) (hb : b ≠ true) : (a || b) ≠ true := by
-  cases a <;> cases b <;> simp_all
-
-theorem decide_ne_true_of_not {p : Prop} [Decidable p] (h : ¬p) : decide p ≠ true :=
-  fun hd => h (of_decide_eq_true hd)
-
 /-! ### Loops over `ℕ` indices, as the checkers compute them -/
-
-/-- `sumI f n = f 0 + … + f (n - 1)` over `ℤ`. -/
-def sumI (f : ℕ → ℤ) : ℕ → ℤ
-  | 0 => 0
-  | n + 1 => sumI f n + f n
-
-theorem sumI_eq_sum (f : ℕ → ℤ) : ∀ n : ℕ, sumI f n = ∑ i ∈ Finset.range n, f i
-  | 0 => by
-    show (0 : ℤ) = ∑ i ∈ Finset.range 0, f i
-    rw [Finset.sum_range_zero]
-  | n + 1 => by
-    show sumI f n + f n = ∑ i ∈ Finset.range (n + 1), f i
-    rw [Finset.sum_range_succ, sumI_eq_sum f n]
-
-theorem sumI_cast (f : ℕ → ℤ) (n : ℕ) :
-    ((sumI f n : ℤ) : ℝ) = ∑ i : Fin n, ((f i : ℤ) : ℝ) := by
-  rw [sumI_eq_sum, Int.cast_sum]
-  exact (Fin.sum_univ_eq_sum_range (fun i => ((f i : ℤ) : ℝ)) n).symm
 
 theorem sumI_add (f g : ℕ → ℤ) : ∀ n : ℕ, sumI (fun i => f i + g i) n = sumI f n + sumI g n
   | 0 => by
@@ -102,23 +74,6 @@ theorem sumI_add (f g : ℕ → ℤ) : ∀ n : ℕ, sumI (fun i => f i + g i) n 
     show sumI (fun i => f i + g i) n + (f n + g n) = sumI f n + f n + (sumI g n + g n)
     rw [sumI_add f g n]
     ring
-
-/-- `allBelow f n` holds iff `f i` holds for every `i < n`. -/
-def allBelow (f : ℕ → Bool) : ℕ → Bool
-  | 0 => true
-  | n + 1 => allBelow f n && f n
-
-theorem allBelow_spec (f : ℕ → Bool) :
-    ∀ n : ℕ, allBelow f n = true → ∀ i : ℕ, i < n → f i = true
-  | 0, _, i, hi => absurd hi (Nat.not_lt_zero i)
-  | n + 1, h, i, hi => by
-    have h' : (allBelow f n && f n) = true := h
-    have hh := band_true h'
-    by_cases hin : i < n
-    · exact allBelow_spec f n hh.1 i hin
-    · have hieq : i = n := by omega
-      rw [hieq]
-      exact hh.2
 
 /-- `f a b` for all `a, b < n`. -/
 def allGrid (f : ℕ → ℕ → Bool) (n : ℕ) : Bool :=
@@ -362,38 +317,6 @@ theorem accuracy2_ge_of_grid {d : ℕ} (W : Fin d → Fin d → ℝ) (V : ℕ �
     by_cases hv : V t1 t2 = true
     · simp [indic, hv]
     · simp [indic, hv]
-
-/-- `p / q ≤ count / N`, decided exactly (with `q > 0`, `N > 0`). -/
-def claimOk (N p q : ℕ) (count : ℤ) : Bool :=
-  decide (0 < q) && decide (0 < N) && decide ((p : ℤ) * (N : ℤ) ≤ count * (q : ℤ))
-
-/-- `claimOk N p q count` and `count ≤ M` give `p / q ≤ M / N` over the reals. -/
-theorem le_of_claimOk {N p q : ℕ} {count : ℤ} (hclaim : claimOk N p q count = true) {M : ℝ}
-    (hM : ((count : ℤ) : ℝ) ≤ M) : (p : ℝ) / (q : ℝ) ≤ 1 / (N : ℝ) * M := by
-  unfold claimOk at hclaim
-  obtain ⟨hqN, hc⟩ := band_true hclaim
-  obtain ⟨hq, hN⟩ := band_true hqN
-  have hq' : (0 : ℝ) < (q : ℝ) := by exact_mod_cast (of_decide_eq_true hq : 0 < q)
-  have hN' : (0 : ℝ) < (N : ℝ) := by exact_mod_cast (of_decide_eq_true hN : 0 < N)
-  have hcR : (p : ℝ) * (N : ℝ) ≤ ((count : ℤ) : ℝ) * (q : ℝ) := by
-    exact_mod_cast (of_decide_eq_true hc : (p : ℤ) * (N : ℤ) ≤ count * (q : ℤ))
-  have h1 : (p : ℝ) * (N : ℝ) ≤ M * (q : ℝ) :=
-    le_trans hcR (mul_le_mul_of_nonneg_right hM (le_of_lt hq'))
-  have e : 1 / (N : ℝ) * M * (q : ℝ) = M * (q : ℝ) / (N : ℝ) := by ring
-  rw [div_le_iff₀ hq', e, le_div_iff₀ hN']
-  exact h1
-
-/-- `((if b then 1 else 0 : ℤ) : ℝ) ≤ (if P then 1 else 0)` when `b` implies `P`, whatever the
-`Decidable P` instance (it is unified with the goal's, e.g. the classical one of `accuracy`). -/
-theorem ind_le_ite {P : Prop} {inst : Decidable P} (b : Bool) (h : b = true → P) :
-    ((if b then (1 : ℤ) else 0 : ℤ) : ℝ) ≤ @ite ℝ P inst 1 0 := by
-  by_cases hb : b = true
-  · exact le_of_eq (by rw [if_pos hb, if_pos (h hb), Int.cast_one])
-  · have e1 : ((if b then (1 : ℤ) else 0 : ℤ) : ℝ) = 0 := by rw [if_neg hb, Int.cast_zero]
-    rw [e1]
-    by_cases hP : P
-    · exact le_trans zero_le_one (le_of_eq (if_pos hP).symm)
-    · exact le_of_eq (if_neg hP).symm
 
 /-! ### Brute force -/
 

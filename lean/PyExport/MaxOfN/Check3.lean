@@ -8,7 +8,8 @@ import PyExport.MaxOfN.Check
 # Reflective checkers: the accuracy checkers for three tokens
 
 Mirror of `coq/theories/MaxOfN/CheckAccuracy3.v` on the exact integer columns of
-`PyExport/MaxOfN/Data.lean`, with the loops and lemmas of `PyExport/MaxOfN/Check.lean`.
+`PyExport/MaxOfN/Data.lean`, with the loops and lemmas of `PyExport/MaxOfN/Check.lean` (and of
+the shared `PyExport/Counting.lean`).
 
 ## Index conventions
 

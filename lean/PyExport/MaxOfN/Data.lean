@@ -3,6 +3,7 @@ Copyright (c) 2025 pyexport contributors. All rights reserved.
 Released under Apache 2.0 license.
 -/
 import PyExport.MaxOfN.Model
+import PyExport.ListData
 
 /-!
 # Certificate data: exact integer weights and kernel-friendly list code
@@ -19,9 +20,9 @@ lean_context.py`) writes each matrix as integer numerators over one power of two
 * `H`  — the rows of the hidden matrix: `H i k = H[i][k] / 2 ^ eH`;
 * `U`  — the rows of the unembedding: `U j i = U[j][i] / 2 ^ eU`.
 
-Lists are read with `PyExport.nth`, which returns a default past the end; the model
-`CertData.weights` is *defined* through `nth`, so no length side conditions are ever needed:
-whatever the lists are, the checker and the model read the same numbers.
+Lists are read with `PyExport.nth` (`PyExport/ListData.lean`), which returns a default past
+the end; the model `CertData.weights` is *defined* through `nth`, so no length side conditions
+are ever needed: whatever the lists are, the checker and the model read the same numbers.
 
 ## Kernel-friendly code
 
@@ -32,8 +33,9 @@ in `src/kernel/type_checker.cpp`, `reduce_nat`), and `Int` operations reduce to 
 
 ## Main statements
 
-* `PyExport.dot_eq_sum`, `PyExport.nth_matVec`, `PyExport.nth_tabulate`,
-  `PyExport.nth_mapN`, `PyExport.nth_zipMapN`: list code computes what it should.
+* `PyExport.dotNat_eq_sum_range`, `PyExport.nth_matVec`, `PyExport.nth_tabulate`,
+  `PyExport.nth_mapN`, `PyExport.nth_zipMapN`: list code computes what it should (`nth`, `dot`,
+  `dot_eq_sum`, shared with the Max-of-K files, are in `PyExport/ListData.lean`).
 * `PyExport.CertData.colTable_eq`: the real column table `W = U H E` of the model is the exact
   integer column `CertData.wcol` divided by `2 ^ (eU + eH + eE)`.
 
@@ -43,49 +45,7 @@ see `README.md`.
 
 namespace PyExport
 
-/-! ### Reading lists with a default -/
-
-/-- `nth dflt l i`: the `i`-th entry of `l` (counting from `0`), or `dflt` past the end. -/
-def nth {α : Type} (dflt : α) : List α → Nat → α
-  | [], _ => dflt
-  | a :: _, 0 => a
-  | _ :: as, i + 1 => nth dflt as i
-
-theorem nth_nil {α : Type} (dflt : α) (i : Nat) : nth dflt [] i = dflt := by
-  cases i <;> rfl
-
-theorem nth_zero {α : Type} (dflt : α) (l : List α) : nth dflt l 0 = l.headD dflt := by
-  cases l <;> rfl
-
-theorem nth_succ {α : Type} (dflt : α) (l : List α) (i : Nat) :
-    nth dflt l (i + 1) = nth dflt l.tail i := by
-  cases l with
-  | nil =>
-    show nth dflt [] (i + 1) = nth dflt [] i
-    rw [nth_nil, nth_nil]
-  | cons a as => rfl
-
-/-! ### Dot products, matrix-vector products, tabulation -/
-
-/-- `dot n u v = ∑_{k < n} u[k] * v[k]` over `Int` (entries past the ends read as `0`). -/
-def dot : Nat → List Int → List Int → Int
-  | 0, _, _ => 0
-  | n + 1, u, v => u.headD 0 * v.headD 0 + dot n u.tail v.tail
-
-theorem dot_eq_sum_range : ∀ (n : Nat) (u v : List Int),
-    dot n u v = ∑ k ∈ Finset.range n, nth 0 u k * nth 0 v k
-  | 0, u, v => by simp [dot]
-  | n + 1, u, v => by
-    rw [Finset.sum_range_succ']
-    simp only [nth_succ, nth_zero]
-    rw [← dot_eq_sum_range n u.tail v.tail]
-    show u.headD 0 * v.headD 0 + dot n u.tail v.tail = dot n u.tail v.tail + u.headD 0 * v.headD 0
-    exact Int.add_comm _ _
-
-theorem dot_eq_sum (n : Nat) (u v : List Int) :
-    dot n u v = ∑ k : Fin n, nth 0 u k * nth 0 v k :=
-  (dot_eq_sum_range n u v).trans
-    (Fin.sum_univ_eq_sum_range (fun k => nth 0 u k * nth 0 v k) n).symm
+/-! ### Dot products, matrix-vector products, tabulation (`nth`, `dot`: `ListData.lean`) -/
 
 /-- `dotNat n u v = ∑_{k < n} u[k] * v[k]` over `Nat`. -/
 def dotNat : Nat → List Nat → List Nat → Nat
