@@ -62,15 +62,15 @@ def test_sdist_and_wheel_carry_the_prover_files_and_no_build_products(dist):
 def test_the_wheel_works_from_a_fresh_environment_outside_the_checkout(dist, tmp_path):
     venv, work = tmp_path / "venv", tmp_path / "work"
     work.mkdir()
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    # the installed package alone: no PYTHONPATH pointing back into a checkout
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, env=env)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
            "--disable-pip-version-check"]
     # torch first and pinned: that CPU wheel is on these machines' disk
-    subprocess.run([*pip, "torch==2.13.0"], check=True, capture_output=True)
-    subprocess.run([*pip, str(next(dist.glob("*.whl")))], check=True, capture_output=True)
-
-    # the installed package alone: no PYTHONPATH pointing back into a checkout
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    for requirement in ("torch==2.13.0", str(next(dist.glob("*.whl")))):
+        proc = subprocess.run([*pip, requirement], env=env, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
 
     def pyexport_cli(*argv: str) -> str:
         proc = subprocess.run([str(venv / "bin" / "pyexport"), *argv], cwd=work, env=env,
