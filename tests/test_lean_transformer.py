@@ -185,17 +185,22 @@ def test_cubic_tab_layout(model):
     assert lc.mirror_cubic(ctx)
 
 
-def test_cubic_mirror_accepts_a_partly_trained_model_exactly(trained):
-    """The mirror proves the trained model's claim and nothing above it: its enumeration counts
-    exactly the sequences the strategy's closed form counts."""
-    doc = _cubic_doc(trained)
+def _assert_mirror_proves_exactly_the_claim(doc, mirror):
+    """The mirror accepts the certificate's non-trivial claim at the lowest precision, and not
+    one sequence more."""
     _, ctx = render_text(doc, "lean")
     bound = cert.parse_rational(doc["claim"]["bound"], "")
     assert 0 < bound < 1 and ctx["prec"] == 64
-    assert lc.mirror_cubic(ctx)
+    assert mirror(ctx)
     N = ctx["d_vocab"] ** ctx["n_ctx"]
     assert (ctx["claim_p"], ctx["claim_q"]) == (bound.numerator, bound.denominator)
-    assert not lc.mirror_cubic({**ctx, "claim_p": int(bound * N) + 1, "claim_q": N})
+    assert not mirror({**ctx, "claim_p": int(bound * N) + 1, "claim_q": N})
+
+
+def test_cubic_mirror_accepts_a_partly_trained_model_exactly(trained):
+    """The mirror proves the trained model's claim and nothing above it: its enumeration counts
+    exactly the sequences the strategy's closed form counts."""
+    _assert_mirror_proves_exactly_the_claim(_cubic_doc(trained), lc.mirror_cubic)
 
 
 @pytest.mark.parametrize("what", ["weight", "bound", "case"])
@@ -274,14 +279,7 @@ def test_subcubic_claims_layout(model, variant):
 def test_subcubic_mirror_accepts_a_partly_trained_model_exactly(trained, variant):
     """The mirror re-derives the trained model's claimed cases and counts exactly the
     sequences the strategy's closed form counts: its claim passes, nothing above it."""
-    doc = _subcubic_doc(variant, trained)
-    _, ctx = render_text(doc, "lean")
-    bound = cert.parse_rational(doc["claim"]["bound"], "")
-    assert 0 < bound < 1 and ctx["prec"] == 64
-    assert lc.mirror_subcubic(ctx)
-    N = ctx["d_vocab"] ** ctx["n_ctx"]
-    assert (ctx["claim_p"], ctx["claim_q"]) == (bound.numerator, bound.denominator)
-    assert not lc.mirror_subcubic({**ctx, "claim_p": int(bound * N) + 1, "claim_q": N})
+    _assert_mirror_proves_exactly_the_claim(_subcubic_doc(variant, trained), lc.mirror_subcubic)
 
 
 @pytest.mark.parametrize("what", ["weight", "bound", "gap", "case"])
