@@ -8,6 +8,7 @@ term-size tools there.
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import tempfile
@@ -50,7 +51,9 @@ def allowed_axioms(root: Path = COQ_SOURCE_DIR) -> set[str]:
     return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
 
 
+@functools.cache
 def coqc_version() -> str:
+    """`coqc --version`, asked once per process (every `built()` hashes it)."""
     proc = subprocess.run(["coqc", "--version"], capture_output=True, text=True, check=True)
     return proc.stdout.strip()
 

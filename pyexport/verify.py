@@ -264,7 +264,8 @@ def verify_coq(doc: dict, work: Path, native: bool, timeout: float | None,
     if result.verdict != "accepted":
         return result
     result.axioms = coq_axioms(out)
-    if _refuse_axioms(result, [a for a in result.axioms if not coq_allowed(a)]) or not term_size:
+    allowed = coq_library.allowed_axioms(library)  # the copy the build and the guard read
+    if _refuse_axioms(result, sorted(set(result.axioms) - allowed)) or not term_size:
         return result
     result.term_size_dag, result.term_size_tree = _coq_measure(
         library, work, ctx["module_name"], list(ctx["DATA_NAMES"]), ctx["THEOREM_NAME"])

@@ -26,12 +26,11 @@ literals. Other strategies, and data too large to be read by one `coqc`, raise
 
 from __future__ import annotations
 
-
 import numpy as np
 
 from pyexport.families import UnsupportedCertificate
 from pyexport.families.max_of_k_transformer.kernels.render_input import (
-    accuracy_claim, subcubic_claims, trace_arrays)
+    accuracy_claim, cubic_masks, subcubic_claims, trace_arrays)
 from pyexport.families.max_of_k_transformer.model import WEIGHT_KEYS
 from pyexport.kernels.coq_literals import coq_float
 from pyexport.kernels.render_checks import identifier
@@ -98,12 +97,8 @@ def _brute_force_trace(doc: dict, d: int, n: int) -> dict:
 
 
 def _cubic_trace(doc: dict, d: int, n: int) -> dict:
-    """`rows[m][c][q]` for q <= m: the integer whose bit k is the verdict of the pure case
-    (q, m, k, c), verdict[q, m, k, c] of the trace."""
-    verdict = trace_arrays(doc, {"pure_correct": ((d, d, d, n), "bits")})["pure_correct"]
-    weights = 1 << np.arange(d, dtype=object)  # exact: d may exceed 63
-    masks = [[[f"{int((verdict[q, m, :, c].astype(object) * weights).sum())}%Z"
-               for q in range(m + 1)] for c in range(n)] for m in range(d)]
+    """`rows[m][c][q]`: `render_input.cubic_masks` as Coq integers."""
+    masks = [[[f"{v}%Z" for v in by_c] for by_c in by_m] for by_m in cubic_masks(doc, d, n)]
     return {"name": "cert_tab", "literals": d * n * (d + 1) // 2, "rows": masks}
 
 

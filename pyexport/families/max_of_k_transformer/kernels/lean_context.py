@@ -45,7 +45,7 @@ import numpy as np
 
 from pyexport.families import UnsupportedCertificate
 from pyexport.families.max_of_k_transformer.kernels.render_input import (
-    accuracy_claim, subcubic_claims, trace_arrays)
+    accuracy_claim, cubic_masks, subcubic_claims, trace_arrays)
 from pyexport.kernels.lean_exp import exp_lo_int, exp_up_neg, taylor_terms
 from pyexport.kernels.render_checks import identifier
 
@@ -102,14 +102,6 @@ def _rows(doc: dict, d: int, n: int) -> list[int]:
     correct = trace_arrays(doc, {"correct": ((d,) * n, "bits")})["correct"]
     # transposed, the row-major index of (t_{n-1}, ..., t_0) is sum_i t_i d^i: Lean's numbering
     return [int(c) for c in np.transpose(correct).reshape(-1, d).sum(axis=1).tolist()]
-
-
-def _tab(doc: dict, d: int, n: int) -> list[list[list[int]]]:
-    """`tab[m][c][q]` for q <= m: the mask whose bit k is the verdict of the pure case
-    (q, m, k, c) (Coq's layout, kernels/coq_context.py)."""
-    verdict = trace_arrays(doc, {"pure_correct": ((d, d, d, n), "bits")})["pure_correct"]
-    return [[[sum(1 << k for k in range(d) if verdict[q, m, k, c]) for q in range(m + 1)]
-             for c in range(n)] for m in range(d)]
 
 
 def _dyadic_weights(weights: dict) -> dict:
@@ -252,6 +244,16 @@ def mirror_check(ctx: dict, tables: Tables | None = None) -> bool:
     return _claim_ok(ctx, sum(rows))
 
 
+def _skip(m: int, x: int) -> int:
+    """`skip`: a wrong answer other than the label m (x = m stands for 1, or 0 when m = 0)."""
+    return (1 if m == 0 else 0) if x == m else x
+
+
+def _at(row: list, x: int) -> int:
+    """`nth 0`: row[x], 0 past the end."""
+    return row[x] if x < len(row) else 0
+
+
 def _claimed(tab: list, m: int, c: int, q: int, k: int) -> bool:
     """Bit k of tab[m][c][q] (0 past the ends, as `nth`)."""
     try:
@@ -269,19 +271,13 @@ def mirror_cubic(ctx: dict, tables: Tables | None = None) -> bool:
     d, n, tab = ctx["d_vocab"], ctx["n_ctx"], ctx["tab"]
     last = n - 1  # Lean's c.n: the non-query positions are 0 .. last - 1
 
-    def skip(m, x):
-        return (1 if m == 0 else 0) if x == m else x
-
-    def at(row, x):  # `nth 0`
-        return row[x] if x < len(row) else 0
-
     for m in range(d):
-        V = [max(at(T.vu[i][t], skip(m, x)) - T.vu[i][t][m] for i in range(n) for x in range(d))
+        V = [max(_at(T.vu[i][t], _skip(m, x)) - T.vu[i][t][m] for i in range(n) for x in range(d))
              for t in range(d)]
         for q in range(m + 1):
             if _claimed(tab, m, 0, q, m) and not _seq_ok(T, W, [m] * last + [q]):
                 return False
-            E = max(at(T.du[q], skip(m, x)) - T.du[q][m] for x in range(d))
+            E = max(_at(T.du[q], _skip(m, x)) - T.du[q][m] for x in range(d))
             for k in range(m):
                 for b in range(2 ** last):
                     c = bin(b).count("1")
@@ -319,19 +315,13 @@ def mirror_subcubic(ctx: dict, tables: Tables | None = None) -> bool:
     d, n, claims, qp = ctx["d_vocab"], ctx["n_ctx"], ctx["claims"], 1 << ctx["prec"]
     last = n - 1  # Lean's c.n: the query's position
 
-    def at(row, x):  # `nth 0`
-        return row[x] if x < len(row) else 0
-
     def claim(q, m, c):  # `claimV`
         try:
             return claims[q][m][c]
         except IndexError:
             return 0
 
-    def skip(m, x):
-        return (1 if m == 0 else 0) if x == m else x
-
-    mu = [sum(at(T.du[t], x) for t in range(d)) for x in range(d + 1)]
+    mu = [sum(_at(T.du[t], x) for t in range(d)) for x in range(d + 1)]
     nu = [[T.du[q][x] * d - mu[x] for x in range(d)] for q in range(d)]
     G = [max(row) + max(-v for v in row) for row in nu]
 
@@ -367,10 +357,10 @@ def mirror_subcubic(ctx: dict, tables: Tables | None = None) -> bool:
 
     for m in range(d):
         # every table read at `skip m x` (the wrong answers), except omega's rows (all x)
-        ev = [(at(T.ev[m], skip(m, x)) - T.ev[m][m]) * d for x in range(d)]
-        pm = [max((at(T.pv[i], skip(m, x)) - T.pv[i][m]) * d for i in range(n))
+        ev = [(_at(T.ev[m], _skip(m, x)) - T.ev[m][m]) * d for x in range(d)]
+        pm = [max((_at(T.pv[i], _skip(m, x)) - T.pv[i][m]) * d for i in range(n))
               for x in range(d)]
-        mux = [mu[skip(m, x)] - mu[m] for x in range(d)]
+        mux = [mu[_skip(m, x)] - mu[m] for x in range(d)]
         rows = [max((T.ev[k][x] - T.ev[k][m]) * d for x in range(d)) for k in range(d)]
         omega = [max(rows[:j + 1]) for j in range(d)]
         f1 = max(mux[x] + pm[x] + ev[x] for x in range(d))
@@ -404,7 +394,7 @@ def mirror_subcubic(ctx: dict, tables: Tables | None = None) -> bool:
 
 STRATEGIES = {  # strategy -> (trace name, trace builder, Lean soundness theorem, mirror)
     "brute-force": ("rows", _rows, "checkTbfAccuracy_sound", mirror_check),
-    "cubic": ("tab", _tab, "checkCubicAccuracy_sound", mirror_cubic),
+    "cubic": ("tab", cubic_masks, "checkCubicAccuracy_sound", mirror_cubic),
     "subcubic-rank1": ("claims", _claims, "checkSubcubicAccuracy_sound", mirror_subcubic),
     "subcubic-exact-eqke": ("claims", _claims, "checkSubcubicAccuracy_sound", mirror_subcubic),
 }

@@ -3,9 +3,9 @@
 `accuracy_claim(doc)` re-checks what every rendered file states whatever its checker: the
 weights' shapes, finiteness and hash, the relation `>=`, a non-negative exact bound, and the
 content hash, and maps the model name to an identifier. `trace_arrays` reads and checks the
-trace's arrays; `subcubic_claims` turns a subcubic trace into the claims table both checkers
-read. Each builder first refuses the
-strategies its prover has no checker for.
+trace's arrays; `cubic_masks` and `subcubic_claims` lay the cubic and subcubic traces out as the
+tables both provers' checkers read. Each builder first refuses the strategies its prover has no
+checker for.
 """
 
 from __future__ import annotations
@@ -48,7 +48,6 @@ def accuracy_claim(doc: dict) -> AccuracyClaim:
     return AccuracyClaim(config, weights, model_sha, content_sha, identifier(config.name), bound)
 
 
-
 def trace_arrays(doc: dict, expected: dict[str, tuple[tuple[int, ...], str]],
                  ignored: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
     """The trace's arrays, exactly the `expected` names (plus any of `ignored`, not read), each
@@ -63,6 +62,15 @@ def trace_arrays(doc: dict, expected: dict[str, tuple[tuple[int, ...], str]],
             raise ValueError(f"trace.{name}: expected {dtype} of shape {shape}")
         decoded[name] = array
     return decoded
+
+
+def cubic_masks(doc: dict, d: int, n: int) -> list[list[list[int]]]:
+    """`masks[m][c][q]` for q <= m: the integer whose bit k is the verdict of the pure case
+    (q, m, k, c), verdict[q, m, k, c] of the trace."""
+    verdict = trace_arrays(doc, {"pure_correct": ((d, d, d, n), "bits")})["pure_correct"]
+    weights = 1 << np.arange(d, dtype=object)  # exact: d may exceed 63
+    return [[[int((verdict[q, m, :, c].astype(object) * weights).sum()) for q in range(m + 1)]
+             for c in range(n)] for m in range(d)]
 
 
 def subcubic_claims(doc: dict, d: int, n: int) -> np.ndarray:
